@@ -1,0 +1,24 @@
+package io.medalla.api;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Builds a business data product. Reads silver and gold tables through {@link RunContext#read(TableId)}; the framework adds the
+ * gold metadata columns and publishes according to {@link PipelineSpec#writeMode()}.
+ */
+public abstract non-sealed class GoldPipeline extends Pipeline {
+  /** Subclasses declare their spec in {@link #spec()}. */
+  protected GoldPipeline() {}
+
+  @Override
+  public final Layer layer() {
+    return Layer.GOLD;
+  }
+
+  /**
+   * Computes the rows to publish for {@link RunContext#logicalDate()}. With a partition column,
+   * every row must belong to the logical date's partition.
+   */
+  public abstract Dataset<Row> transform(RunContext context);
+}

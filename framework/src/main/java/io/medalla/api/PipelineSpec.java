@@ -1,0 +1,183 @@
+package io.medalla.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a pipeline declares about itself: its output table, owner, inputs, keys, partition column
+ * and criticality. The framework derives the run lifecycle from it; the constructor enforces the
+ * layer rules, so an invalid spec never reaches a run.
+ *
+ * @param output the table this pipeline writes; the pipeline is named after it
+ * @param owner the accountable team or person, required (for example {@code product-data@acme.io})
+ * @param description one sentence on what the table holds
+ * @param inputs the Medalla tables this pipeline reads; empty for bronze
+ * @param source the landing folder a bronze pipeline ingests; absent for silver and gold
+ * @param keys the columns that identify a row; a silver or gold table with keys and no partition
+ *     column is merged by them
+ * @param partitionColumn a {@code DATE} column; each run replaces the partition of its logical date
+ * @param critical whether the table is a critical dataset (stricter validation)
+ */
+public record PipelineSpec(
+    TableId output,
+    String owner,
+    String description,
+    List<TableId> inputs,
+    Optional<FileSource> source,
+    List<String> keys,
+    Optional<String> partitionColumn,
+    boolean critical) {
+
+  public PipelineSpec {
+    requireNonNull(output, "output is null");
+    requireNonNull(description, "description is null");
+    requireNonNull(source, "source is null");
+    requireNonNull(partitionColumn, "partitionColumn is null");
+    inputs = List.copyOf(inputs);
+    keys = List.copyOf(keys);
+    if (owner == null || owner.isBlank()) {
+      throw invalid(output, "owner is required. Declare owner(\"team@example.com\") in the spec");
+    }
+    for (String key : keys) {
+      Names.requireIdentifier(key, "key column of " + output);
+    }
+    partitionColumn.ifPresent(column -> Names.requireIdentifier(column, "partition column"));
+    if (new LinkedHashSet<>(inputs).size() != inputs.size()) {
+      throw invalid(output, "an input is declared twice: " + inputs);
+    }
+    if (output.layer() == Layer.BRONZE) {
+      if (source.isEmpty()) {
+        throw invalid(output, "a bronze pipeline needs a source(...) to ingest");
+      }
+      if (!inputs.isEmpty()) {
+        throw invalid(output, "a bronze pipeline reads sources only, not tables " + inputs);
+      }
+    } else {
+      if (source.isPresent()) {
+        throw invalid(
+            output, "only bronze pipelines read landing sources; read the bronze table instead");
+      }
+      if (inputs.isEmpty()) {
+        throw invalid(output, "declare at least one input table");
+      }
+    }
+    for (TableId input : inputs) {
+      if (!output.layer().mayRead(input.layer())) {
+        throw invalid(
+            output,
+            String.format(
+                "%s may not read %s: a %s table reads only %s",
+                output.layer().id(),
+                input,
+                output.layer().id(),
+                output.layer().readableLayers()));
+      }
+      if (input.equals(output)) {
+        throw invalid(output, "a pipeline cannot read its own output");
+      }
+    }
+  }
+
+  private static MedallaException invalid(TableId output, String reason) {
+    return new MedallaException(
+        ErrorCode.INVALID_PIPELINE, "Invalid pipeline spec for %s: %s", output, reason);
+  }
+
+  /** The pipeline's name, which is its output's catalog name. */
+  public String pipelineName() {
+    return output.catalogName();
+  }
+
+  /** How each run publishes, derived from the layer, partition column and keys. */
+  public WriteMode writeMode() {
+    if (output.layer() == Layer.BRONZE) {
+      return WriteMode.IDEMPOTENT_APPEND;
+    }
+    if (partitionColumn.isPresent()) {
+      return WriteMode.PARTITION_OVERWRITE;
+    }
+    return keys.isEmpty() ? WriteMode.FULL_OVERWRITE : WriteMode.MERGE;
+  }
+
+  /** Starts a spec for the table with catalog name {@code output}. */
+  public static Builder builder(String output) {
+    return new Builder(TableId.parse(output));
+  }
+
+  /** Builds a {@link PipelineSpec}; everything but the owner is optional. */
+  public static final class Builder {
+    private final TableId output;
+    private String owner;
+    private String description = "";
+    private final List<TableId> inputs = new ArrayList<>();
+    private FileSource source;
+    private final List<String> keys = new ArrayList<>();
+    private String partitionColumn;
+    private boolean critical;
+
+    private Builder(TableId output) {
+      this.output = output;
+    }
+
+    /** The accountable team or person. */
+    public Builder owner(String owner) {
+      this.owner = owner;
+      return this;
+    }
+
+    /** One sentence on what the table holds. */
+    public Builder description(String description) {
+      this.description = requireNonNull(description, "description is null");
+      return this;
+    }
+
+    /** Adds input tables by catalog name. */
+    public Builder inputs(String... catalogNames) {
+      for (String name : catalogNames) {
+        inputs.add(TableId.parse(name));
+      }
+      return this;
+    }
+
+    /** The landing source of a bronze pipeline. */
+    public Builder source(FileSource source) {
+      this.source = requireNonNull(source, "source is null");
+      return this;
+    }
+
+    /** The columns identifying a row. */
+    public Builder keys(String... columns) {
+      keys.addAll(List.of(columns));
+      return this;
+    }
+
+    /** The {@code DATE} column whose logical-date partition each run replaces. */
+    public Builder partitionedBy(String column) {
+      this.partitionColumn = requireNonNull(column, "column is null");
+      return this;
+    }
+
+    /** Marks the table as a critical dataset. */
+    public Builder critical() {
+      this.critical = true;
+      return this;
+    }
+
+    /** Validates and builds the spec. */
+    public PipelineSpec build() {
+      return new PipelineSpec(
+          output,
+          owner,
+          description,
+          inputs,
+          Optional.ofNullable(source),
+          keys,
+          Optional.ofNullable(partitionColumn),
+          critical);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.medalla.cli;
+
+import io.medalla.config.ConfigKeys;
+import io.medalla.config.ConfigLoader;
+import io.medalla.config.MedallaSettings;
+import io.medalla.ops.Logging;
+import io.medalla.run.PipelineRegistry;
+import io.medalla.run.PipelineRunner;
+import io.medalla.spark.SparkSessions;
+import io.medalla.table.Warehouse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/** Lazily loaded state of one CLI invocation: settings first, Spark only when a command needs it. */
+final class CliContext {
+  private final CliEnvironment environment;
+  private final GlobalOptions options;
+  private MedallaSettings settings;
+  private PipelineRegistry registry;
+  private SparkSession spark;
+  private PipelineRunner runner;
+
+  CliContext(CliEnvironment environment, GlobalOptions options) {
+    this.environment = environment;
+    this.options = options;
+  }
+
+  CliEnvironment environment() {
+    return environment;
+  }
+
+  MedallaSettings settings() {
+    if (settings == null) {
+      Path configDirectory =
+          Optional.ofNullable(options.configDirectory)
+              .or(
+                  () ->
+                      Optional.ofNullable(environment.variables().get("MEDALLA_CONF_DIR"))
+                          .map(Path::of))
+              .orElse(environment.workingDirectory().resolve("conf"));
+      settings =
+          ConfigLoader.load(
+              new ConfigLoader.Request(
+                  configDirectory,
+                  Optional.ofNullable(options.overlay),
+                  environment.variables(),
+                  options.asSettings(),
+                  options.origins()));
+      Logging.configure(settings.get(ConfigKeys.LOG_FORMAT), settings.get(ConfigKeys.LOG_LEVEL));
+    }
+    return settings;
+  }
+
+  PipelineRegistry registry() {
+    if (registry == null) {
+      registry = PipelineRegistry.discover();
+    }
+    return registry;
+  }
+
+  Warehouse warehouse() {
+    return new Warehouse(settings().warehouse());
+  }
+
+  SparkSession spark() {
+    if (spark == null) {
+      spark = environment.spark().orElseGet(() -> SparkSessions.getOrCreate(settings()));
+    }
+    return spark;
+  }
+
+  PipelineRunner runner() {
+    if (runner == null) {
+      runner = new PipelineRunner(spark(), settings(), List.of());
+    }
+    return runner;
+  }
+}

@@ -1,0 +1,24 @@
+package io.medalla.config;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One configuration key: its path, type and meaning. Defaults live in the framework's {@code
+ * reference.conf}; a key absent there is optional.
+ *
+ * @param path the full path, for example {@code medalla.log.format}
+ * @param type how the value is read and validated
+ * @param description what the key controls, shown in the configuration reference
+ */
+public record ConfigKey<T>(String path, ConfigType<T> type, String description) {
+  public ConfigKey {
+    requireNonNull(path, "path is null");
+    requireNonNull(type, "type is null");
+    requireNonNull(description, "description is null");
+  }
+
+  /** The environment variable that sets this key, for example {@code MEDALLA_LOG_FORMAT}. */
+  public String environmentVariable() {
+    return path.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,129 @@
+package io.medalla.config;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry of every {@code medalla.*} configuration key. A key not listed here is rejected at
+ * start-up; the README's configuration reference is checked against this list by a test.
+ */
+public final class ConfigKeys {
+  public static final String NAMESPACE = "medalla";
+
+  /** The environments a deployment can run in. */
+  public static final List<String> ENVIRONMENTS = List.of("local", "dev", "prod");
+
+  public static final ConfigKey<String> ENV =
+      new ConfigKey<>(
+          "medalla.env",
+          ConfigType.oneOf(ENVIRONMENTS.toArray(String[]::new)),
+          "The environment: selects conf/env/<env>.conf and the write policy.");
+  public static final ConfigKey<String> WAREHOUSE =
+      new ConfigKey<>(
+          "medalla.warehouse",
+          ConfigType.STRING,
+          "Root of the Delta warehouse: a local directory or a Hadoop URI (s3a://, abfss://).");
+  public static final ConfigKey<String> LANDING =
+      new ConfigKey<>(
+          "medalla.landing",
+          ConfigType.STRING,
+          "Root of the landing folders bronze pipelines ingest. Default: <warehouse>/_landing.");
+  public static final ConfigKey<String> SPARK_MASTER =
+      new ConfigKey<>(
+          "medalla.spark.master",
+          ConfigType.STRING,
+          "Spark master when the process is not started by spark-submit. Default: local[*].");
+  public static final ConfigKey<String> SPARK_APP_NAME =
+      new ConfigKey<>("medalla.spark.app-name", ConfigType.STRING, "Spark application name.");
+  public static final ConfigKey<Map<String, String>> SPARK_CONF =
+      new ConfigKey<>(
+          "medalla.spark.conf",
+          ConfigType.STRING_MAP,
+          "Extra Spark settings applied to the session, e.g. \"spark.sql.shuffle.partitions\" = 8.");
+  public static final ConfigKey<String> LOG_FORMAT =
+      new ConfigKey<>(
+          "medalla.log.format",
+          ConfigType.oneOf("text", "json"),
+          "Log format on standard error: readable text or one JSON object per line.");
+  public static final ConfigKey<String> LOG_LEVEL =
+      new ConfigKey<>(
+          "medalla.log.level",
+          ConfigType.oneOf("error", "warn", "info", "debug", "trace"),
+          "Level of Medalla's own loggers; Spark, Hadoop and Delta log at warn.");
+  public static final ConfigKey<List<String>> ALERT_SINKS =
+      new ConfigKey<>(
+          "medalla.alert.sinks",
+          ConfigType.STRING_LIST,
+          "Where failed-run alerts go: any of log, webhook, or a sink registered by a module.");
+  public static final ConfigKey<Secret> ALERT_WEBHOOK_URL =
+      new ConfigKey<>(
+          "medalla.alert.webhook.url",
+          ConfigType.SECRET,
+          "Webhook receiving alerts as JSON (POST). A secret: env:NAME or file:/path.");
+  public static final ConfigKey<Duration> ALERT_WEBHOOK_TIMEOUT =
+      new ConfigKey<>(
+          "medalla.alert.webhook.timeout",
+          ConfigType.DURATION,
+          "Time limit for one webhook delivery.");
+  public static final ConfigKey<String> WRITE_PRINCIPAL =
+      new ConfigKey<>(
+          "medalla.security.write-principal",
+          ConfigType.STRING,
+          "The only principal allowed to write in this environment; required in dev and prod.");
+  public static final ConfigKey<Integer> COMMIT_MAX_RETRIES =
+      new ConfigKey<>(
+          "medalla.commit.max-retries",
+          ConfigType.NON_NEGATIVE_INT,
+          "Retries of a Delta commit that lost a concurrent-modification race.");
+  public static final ConfigKey<Duration> COMMIT_INITIAL_BACKOFF =
+      new ConfigKey<>(
+          "medalla.commit.initial-backoff",
+          ConfigType.DURATION,
+          "Wait before the first commit retry; doubles with each retry.");
+  public static final ConfigKey<Integer> DEMO_SCALE =
+      new ConfigKey<>(
+          "medalla.demo.scale",
+          ConfigType.POSITIVE_INT,
+          "Sample-data scale of `demo`: 1 is about 1,000 users and 10,000 events a day.");
+  public static final ConfigKey<Integer> DEMO_DAYS =
+      new ConfigKey<>(
+          "medalla.demo.days", ConfigType.POSITIVE_INT, "Number of days `demo` generates and runs.");
+  public static final ConfigKey<LocalDate> DEMO_START_DATE =
+      new ConfigKey<>(
+          "medalla.demo.start-date", ConfigType.DATE, "First logical date of the demo data.");
+  public static final ConfigKey<Long> DEMO_SEED =
+      new ConfigKey<>(
+          "medalla.demo.seed", ConfigType.LONG, "Seed of the deterministic sample-data generator.");
+
+  /** Every registered key, in documentation order. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          ENV,
+          WAREHOUSE,
+          LANDING,
+          SPARK_MASTER,
+          SPARK_APP_NAME,
+          SPARK_CONF,
+          LOG_FORMAT,
+          LOG_LEVEL,
+          ALERT_SINKS,
+          ALERT_WEBHOOK_URL,
+          ALERT_WEBHOOK_TIMEOUT,
+          WRITE_PRINCIPAL,
+          COMMIT_MAX_RETRIES,
+          COMMIT_INITIAL_BACKOFF,
+          DEMO_SCALE,
+          DEMO_DAYS,
+          DEMO_START_DATE,
+          DEMO_SEED);
+
+  private ConfigKeys() {}
+
+  /** The registered key with this path, if any. */
+  public static Optional<ConfigKey<?>> find(String path) {
+    return ALL.stream().filter(key -> key.path().equals(path)).findFirst();
+  }
+}

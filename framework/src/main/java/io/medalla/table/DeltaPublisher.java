@@ -1,0 +1,251 @@
+package io.medalla.table;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.exceptions.DeltaConcurrentModificationException;
+import io.delta.tables.DeltaTable;
+import io.medalla.api.ErrorCode;
+import io.medalla.api.MedallaException;
+import io.medalla.api.PipelineSpec;
+import io.medalla.api.WriteMode;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.CreateTableWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+
+/**
+ * Publishes a run's output as exactly one Delta commit tagged with the run id. Bronze appends are
+ * idempotent per (pipeline, logical date) through Delta's {@code txnAppId}/{@code txnVersion};
+ * partitioned tables replace the logical date's partition; keyed tables merge. A commit that loses
+ * a concurrent-modification race is retried with bounded exponential backoff.
+ */
+public final class DeltaPublisher {
+  /** Table property holding the owner. */
+  public static final String OWNER_PROPERTY = "medalla.owner";
+
+  /** Table property holding the building pipeline. */
+  public static final String PIPELINE_PROPERTY = "medalla.pipeline";
+
+  /** Table property flagging a critical dataset. */
+  public static final String CRITICAL_PROPERTY = "medalla.critical";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaPublisher.class);
+  private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final Object SESSION_CONF_LOCK = new Object();
+
+  private final int maxRetries;
+  private final Duration initialBackoff;
+
+  public DeltaPublisher(int maxRetries, Duration initialBackoff) {
+    this.maxRetries = maxRetries;
+    this.initialBackoff = requireNonNull(initialBackoff, "initialBackoff is null");
+  }
+
+  /**
+   * The outcome of a publish.
+   *
+   * @param commit the run's commit, or empty when the batch had been published before
+   * @param tableVersion the table's version after the publish
+   */
+  public record Published(Optional<DeltaCommit> commit, long tableVersion) {
+    /** Rows the run's commit wrote; 0 for a skipped repeat. */
+    public long rowsWritten() {
+      return commit.map(DeltaCommit::rowsWritten).orElse(0L);
+    }
+  }
+
+  /**
+   * Publishes {@code output} to the table at {@code path}.
+   *
+   * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when retries are exhausted
+   */
+  public Published publish(
+      SparkSession spark,
+      String path,
+      PipelineSpec spec,
+      Dataset<Row> output,
+      String runId,
+      LocalDate logicalDate) {
+    long backoffMillis = initialBackoff.toMillis();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        write(spark, path, spec, output, runId, logicalDate);
+        break;
+      } catch (DeltaConcurrentModificationException | LostCreateRace e) {
+        if (attempt >= maxRetries) {
+          throw new MedallaException(
+              ErrorCode.RUN_FAILED,
+              e,
+              "Cannot publish %s: %d concurrent commits won the race (%s). Retry the run",
+              spec.output(),
+              attempt + 1,
+              e.getClass().getSimpleName());
+        }
+        LOG.warn(
+            "Commit to {} lost a concurrent-modification race ({}); retry {} of {} in {} ms",
+            spec.output(),
+            e.getClass().getSimpleName(),
+            attempt + 1,
+            maxRetries,
+            backoffMillis);
+        sleep(backoffMillis);
+        backoffMillis *= 2;
+      }
+    }
+    DeltaCommit latest = DeltaTables.latestCommit(spark, path).orElseThrow();
+    Optional<DeltaCommit> ours =
+        latest.runId().filter(runId::equals).isPresent() ? Optional.of(latest) : Optional.empty();
+    if (ours.isPresent()) {
+      LOG.info(
+          "Committed {} version {} ({} rows, {})",
+          spec.output(),
+          latest.version(),
+          latest.rowsWritten(),
+          latest.operation());
+    } else {
+      LOG.info(
+          "Skipped {}: batch {} was published before; table stays at version {}",
+          spec.output(),
+          logicalDate,
+          latest.version());
+    }
+    return new Published(ours, latest.version());
+  }
+
+  private void write(
+      SparkSession spark,
+      String path,
+      PipelineSpec spec,
+      Dataset<Row> output,
+      String runId,
+      LocalDate logicalDate) {
+    WriteMode mode = spec.writeMode();
+    Map<String, String> options = new LinkedHashMap<>();
+    if (mode == WriteMode.IDEMPOTENT_APPEND) {
+      options.put("txnAppId", spec.pipelineName() + "@" + logicalDate);
+      options.put("txnVersion", "0");
+    }
+    if (!DeltaTables.exists(spark, path)) {
+      create(spark, path, spec, output, runId, options);
+      return;
+    }
+    if (mode == WriteMode.MERGE) {
+      merge(spark, path, spec, output, runId);
+      return;
+    }
+    DataFrameWriter<Row> writer =
+        output.write().format("delta").option("userMetadata", runId).options(options);
+    switch (mode) {
+      case IDEMPOTENT_APPEND -> writer.mode("append");
+      case PARTITION_OVERWRITE ->
+          writer
+              .mode("overwrite")
+              .option(
+                  "replaceWhere",
+                  String.format(
+                      "`%s` = DATE'%s'", spec.partitionColumn().orElseThrow(), logicalDate));
+      case FULL_OVERWRITE -> writer.mode("overwrite");
+      default -> throw new IllegalStateException("Unexpected write mode " + mode);
+    }
+    writer.save(path);
+  }
+
+  private static void create(
+      SparkSession spark,
+      String path,
+      PipelineSpec spec,
+      Dataset<Row> output,
+      String runId,
+      Map<String, String> options) {
+    CreateTableWriter<Row> writer =
+        output
+            .writeTo("delta.`" + path + "`")
+            .using("delta")
+            .options(options)
+            .tableProperty(OWNER_PROPERTY, spec.owner())
+            .tableProperty(PIPELINE_PROPERTY, spec.pipelineName())
+            .tableProperty(CRITICAL_PROPERTY, String.valueOf(spec.critical()))
+            .tableProperty("comment", spec.description());
+    CreateTableWriter<Row> partitioned =
+        spec.partitionColumn()
+            .<CreateTableWriter<Row>>map(
+                column ->
+                    writer.partitionedBy(
+                        col(column), JavaConverters.asScalaBuffer(List.<Column>of()).toSeq()))
+            .orElse(writer);
+    withUserMetadata(
+        spark,
+        runId,
+        () -> {
+          try {
+            partitioned.create();
+          } catch (TableAlreadyExistsException e) {
+            throw new LostCreateRace(e);
+          }
+        });
+  }
+
+  private static void merge(
+      SparkSession spark, String path, PipelineSpec spec, Dataset<Row> output, String runId) {
+    String condition =
+        spec.keys().stream()
+            .map(key -> String.format("target.`%s` <=> source.`%s`", key, key))
+            .collect(Collectors.joining(" AND "));
+    withUserMetadata(
+        spark,
+        runId,
+        () ->
+            DeltaTable.forPath(spark, path)
+                .as("target")
+                .merge(output.as("source"), condition)
+                .whenMatched()
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .execute());
+  }
+
+  /** Sets the commit's userMetadata for APIs that take no write options (MERGE, create). */
+  private static void withUserMetadata(SparkSession spark, String runId, Runnable commit) {
+    synchronized (SESSION_CONF_LOCK) {
+      spark.conf().set(USER_METADATA_CONF, runId);
+      try {
+        commit.run();
+      } finally {
+        spark.conf().unset(USER_METADATA_CONF);
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MedallaException(ErrorCode.RUN_FAILED, e, "Cannot publish: interrupted");
+    }
+  }
+
+  /** Another run created the table between the existence check and this run's create. */
+  private static final class LostCreateRace extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LostCreateRace(Throwable cause) {
+      super("the table was created by a concurrent run", cause);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.medalla.pipelines.product;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+
+import io.medalla.api.GoldPipeline;
+import io.medalla.api.PipelineSpec;
+import io.medalla.api.RunContext;
+import java.sql.Date;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Daily active users per platform: the distinct users with at least one event on the UTC day, and
+ * their number of events.
+ */
+public final class GoldDailyActiveUsers extends GoldPipeline {
+  private static final PipelineSpec SPEC =
+      PipelineSpec.builder("gold_product.daily_active_users")
+          .owner("product-analytics@medalla.dev")
+          .description(
+              "Distinct users with at least one product event per UTC day and platform.")
+          .inputs("silver_product.events")
+          .keys("activity_date", "platform")
+          .partitionedBy("activity_date")
+          .build();
+
+  @Override
+  public PipelineSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public Dataset<Row> transform(RunContext context) {
+    return context
+        .read("silver_product.events")
+        .where(col("event_date").equalTo(lit(Date.valueOf(context.logicalDate()))))
+        .groupBy(col("event_date").as("activity_date"), col("platform"))
+        .agg(countDistinct("user_id").as("active_users"), count(lit(1)).as("events"));
+  }
+}
