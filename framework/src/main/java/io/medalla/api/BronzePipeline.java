@@ -4,9 +4,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Ingests one landing source into a bronze table. The framework reads the logical date's files
- * with the declared schema (keeping unparseable records in {@code _corrupt_record}), adds the
- * bronze metadata columns and appends the batch exactly once.
+ * Ingests one landing source into a bronze table. The framework reads the logical date's files with
+ * the declared schema (keeping unparseable records in {@code _corrupt_record}), adds the bronze
+ * metadata columns and appends the batch exactly once.
  */
 public abstract non-sealed class BronzePipeline extends Pipeline {
   /** Subclasses declare their spec in {@link #spec()}. */

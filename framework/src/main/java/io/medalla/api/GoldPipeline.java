@@ -4,8 +4,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Builds a business data product. Reads silver and gold tables through {@link RunContext#read(TableId)}; the framework adds the
- * gold metadata columns and publishes according to {@link PipelineSpec#writeMode()}.
+ * Builds a business data product. Reads silver and gold tables through {@link
+ * RunContext#read(TableId)}; the framework adds the gold metadata columns and publishes according
+ * to {@link PipelineSpec#writeMode()}.
  */
 public abstract non-sealed class GoldPipeline extends Pipeline {
   /** Subclasses declare their spec in {@link #spec()}. */

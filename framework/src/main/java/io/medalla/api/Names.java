@@ -9,7 +9,8 @@ public final class Names {
       "lowercase snake_case: start with a letter, then a-z, 0-9 and single underscores, at most 64"
           + " characters, not ending with an underscore";
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[a-z](?:[a-z0-9]|_(?=[a-z0-9])){0,63}");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("[a-z](?:[a-z0-9]|_(?=[a-z0-9])){0,63}");
 
   private Names() {}
 

@@ -71,10 +71,7 @@ public record PipelineSpec(
             output,
             String.format(
                 "%s may not read %s: a %s table reads only %s",
-                output.layer().id(),
-                input,
-                output.layer().id(),
-                output.layer().readableLayers()));
+                output.layer().id(), input, output.layer().id(), output.layer().readableLayers()));
       }
       if (input.equals(output)) {
         throw invalid(output, "a pipeline cannot read its own output");

@@ -4,8 +4,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Cleans, types, deduplicates and conforms domain data. Reads bronze and silver tables through {@link RunContext#read(TableId)}; the framework adds the
- * silver metadata columns and publishes according to {@link PipelineSpec#writeMode()}.
+ * Cleans, types, deduplicates and conforms domain data. Reads bronze and silver tables through
+ * {@link RunContext#read(TableId)}; the framework adds the silver metadata columns and publishes
+ * according to {@link PipelineSpec#writeMode()}.
  */
 public abstract non-sealed class SilverPipeline extends Pipeline {
   /** Subclasses declare their spec in {@link #spec()}. */

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
-/** Lazily loaded state of one CLI invocation: settings first, Spark only when a command needs it. */
+/**
+ * Lazily loaded state of one CLI invocation: settings first, Spark only when a command needs it.
+ */
 final class CliContext {
   private final CliEnvironment environment;
   private final GlobalOptions options;

@@ -8,7 +8,6 @@ import io.medalla.run.RunResult;
 import io.medalla.table.DeltaTables;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -53,7 +52,11 @@ final class DemoCommand implements Callable<Integer> {
     for (SampleDataGenerator generator : ServiceLoader.load(SampleDataGenerator.class)) {
       records +=
           generator.generate(
-              landing, firstDate, effectiveDays, effectiveScale, settings.get(ConfigKeys.DEMO_SEED));
+              landing,
+              firstDate,
+              effectiveDays,
+              effectiveScale,
+              settings.get(ConfigKeys.DEMO_SEED));
     }
     out.printf(
         "Generated %,d sample records for %d days from %s at scale %d into %s%n",

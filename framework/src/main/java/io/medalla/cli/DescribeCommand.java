@@ -1,7 +1,5 @@
 package io.medalla.cli;
 
-import io.medalla.api.ErrorCode;
-import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.TableId;
 import io.medalla.table.DeltaCommit;
@@ -74,9 +72,7 @@ final class DescribeCommand implements Callable<Integer> {
   }
 
   private static List<Map<String, Object>> columns(Dataset<Row> data) {
-    return java.util.Arrays.stream(data.schema().fields())
-        .map(DescribeCommand::column)
-        .toList();
+    return java.util.Arrays.stream(data.schema().fields()).map(DescribeCommand::column).toList();
   }
 
   private static Map<String, Object> column(StructField field) {
@@ -100,5 +96,4 @@ final class DescribeCommand implements Callable<Integer> {
             })
         .toList();
   }
-
 }

@@ -55,9 +55,7 @@ public final class MedallaCli implements Runnable {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int status =
-        execute(
-            args,
-            new CliEnvironment(System.getenv(), Path.of(""), out, err, Optional.empty()));
+        execute(args, new CliEnvironment(System.getenv(), Path.of(""), out, err, Optional.empty()));
     System.exit(status);
   }
 

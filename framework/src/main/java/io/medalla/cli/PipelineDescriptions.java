@@ -20,8 +20,7 @@ final class PipelineDescriptions {
     description.put("description", spec.description());
     description.put("inputs", spec.inputs().stream().map(TableId::catalogName).toList());
     spec.source()
-        .ifPresent(
-            source -> description.put("source", source.format() + ":" + source.folder()));
+        .ifPresent(source -> description.put("source", source.format() + ":" + source.folder()));
     description.put("keys", spec.keys());
     description.put("partition_column", spec.partitionColumn().orElse(null));
     description.put("write_mode", spec.writeMode().name().toLowerCase(java.util.Locale.ROOT));

@@ -45,10 +45,21 @@ final class StatusCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Row row : latest) {
       Map<String, Object> run = new LinkedHashMap<>();
-      for (String field : List.of(
-          "run_id", "pipeline", "env", "logical_date", "status", "started_at", "ended_at",
-          "duration_ms", "rows_read", "rows_written", "output_version", "error_code",
-          "error_message")) {
+      for (String field :
+          List.of(
+              "run_id",
+              "pipeline",
+              "env",
+              "logical_date",
+              "status",
+              "started_at",
+              "ended_at",
+              "duration_ms",
+              "rows_read",
+              "rows_written",
+              "output_version",
+              "error_code",
+              "error_message")) {
         Object value = row.getAs(field);
         run.put(field, value == null || value instanceof Number ? value : value.toString());
       }

@@ -90,7 +90,9 @@ public final class ConfigKeys {
           "Sample-data scale of `demo`: 1 is about 1,000 users and 10,000 events a day.");
   public static final ConfigKey<Integer> DEMO_DAYS =
       new ConfigKey<>(
-          "medalla.demo.days", ConfigType.POSITIVE_INT, "Number of days `demo` generates and runs.");
+          "medalla.demo.days",
+          ConfigType.POSITIVE_INT,
+          "Number of days `demo` generates and runs.");
   public static final ConfigKey<LocalDate> DEMO_START_DATE =
       new ConfigKey<>(
           "medalla.demo.start-date", ConfigType.DATE, "First logical date of the demo data.");

@@ -76,7 +76,8 @@ public final class ConfigLoader {
             ? parseOptionalFile(
                 request.configDirectory().resolve("env/" + environment.unwrapped() + ".conf"))
             : ConfigFactory.empty();
-    Config overlay = request.overlay().map(ConfigLoader::parseRequiredFile).orElse(ConfigFactory.empty());
+    Config overlay =
+        request.overlay().map(ConfigLoader::parseRequiredFile).orElse(ConfigFactory.empty());
 
     Config merged;
     try {
@@ -100,8 +101,7 @@ public final class ConfigLoader {
     if (!merged.hasPath(ConfigKeys.NAMESPACE)) {
       problems.add("the medalla namespace is missing");
     }
-    for (Map.Entry<String, ConfigValue> entry :
-        merged.getConfig(ConfigKeys.NAMESPACE).entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry : merged.getConfig(ConfigKeys.NAMESPACE).entrySet()) {
       String path = ConfigKeys.NAMESPACE + "." + entry.getKey();
       if (ConfigKeys.find(path).isEmpty() && !isInsideOpenObject(path)) {
         problems.add(

@@ -30,7 +30,9 @@ public interface ConfigType<T> {
   ConfigType<Long> LONG = simple(Config::getLong, "an integer");
   ConfigType<Duration> DURATION =
       checked(
-          Config::getDuration, "a positive duration such as 500ms, 10s or 2m", d -> !d.isNegative());
+          Config::getDuration,
+          "a positive duration such as 500ms, 10s or 2m",
+          d -> !d.isNegative());
   ConfigType<List<String>> STRING_LIST = simple(Config::getStringList, "a list of strings");
   ConfigType<LocalDate> DATE =
       new ConfigType<>() {

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * A secret taken from an environment variable or a file. Only the reference ({@code
- * env:NAME}/{@code file:PATH}) is printable; the value is registered with {@link Redaction} when
- * it is read, so it is masked in every log line, error and ledger row.
+ * env:NAME}/{@code file:PATH}) is printable; the value is registered with {@link Redaction} when it
+ * is read, so it is masked in every log line, error and ledger row.
  */
 public final class Secret {
   private final String reference;

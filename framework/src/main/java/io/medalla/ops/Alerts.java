@@ -66,7 +66,8 @@ public final class Alerts {
         sink.send(alert);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        LOG.warn("Cannot deliver alert for run {} to sink {}: interrupted", alert.runId(), sink.name());
+        LOG.warn(
+            "Cannot deliver alert for run {} to sink {}: interrupted", alert.runId(), sink.name());
       } catch (Exception e) {
         LOG.warn(
             "Cannot deliver alert for run {} to sink {}: {}",

@@ -12,9 +12,9 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures Logback for a Medalla process: one console appender on standard error (standard
- * output is kept for command results), readable text or JSON lines, secrets masked, and the run
- * context ({@code run_id}, {@code pipeline}, {@code env}) on every line from the MDC.
+ * Configures Logback for a Medalla process: one console appender on standard error (standard output
+ * is kept for command results), readable text or JSON lines, secrets masked, and the run context
+ * ({@code run_id}, {@code pipeline}, {@code env}) on every line from the MDC.
  */
 public final class Logging {
   /** The text layout; the MDC fields are empty outside a run. */

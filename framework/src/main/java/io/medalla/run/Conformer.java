@@ -26,7 +26,9 @@ import org.apache.spark.sql.types.StructField;
 final class Conformer {
   private static final Set<String> ALL_METADATA_COLUMNS =
       Set.copyOf(
-          Arrays.stream(Layer.values()).flatMap(layer -> layer.metadataColumns().stream()).toList());
+          Arrays.stream(Layer.values())
+              .flatMap(layer -> layer.metadataColumns().stream())
+              .toList());
 
   private Conformer() {}
 
@@ -38,7 +40,8 @@ final class Conformer {
     for (String column : columns) {
       if (!column.startsWith("_")) {
         kept.add(output.col(column));
-      } else if (layer == Layer.BRONZE && (column.equals("_source") || column.equals("_corrupt_record"))) {
+      } else if (layer == Layer.BRONZE
+          && (column.equals("_source") || column.equals("_corrupt_record"))) {
         kept.add(output.col(column));
       } else if (!ALL_METADATA_COLUMNS.contains(column)) {
         throw invalid(

@@ -79,9 +79,7 @@ public final class PipelineRegistry {
         problems.add(
             String.format(
                 "pipeline %s is declared twice: by %s and %s",
-                spec.pipelineName(),
-                previous.getClass().getName(),
-                pipeline.getClass().getName()));
+                spec.pipelineName(), previous.getClass().getName(), pipeline.getClass().getName()));
       }
     }
     for (Pipeline pipeline : byName.values()) {
@@ -91,13 +89,14 @@ public final class PipelineRegistry {
               String.format(
                   "pipeline %s reads %s, which no pipeline builds; add its pipeline or fix the"
                       + " input",
-                  pipeline.name(),
-                  input));
+                  pipeline.name(), input));
         }
       }
     }
     PipelineRegistry registry = new PipelineRegistry(byName, problems);
-    registry.findCycle().ifPresent(cycle -> problems.add("pipelines depend on each other: " + cycle));
+    registry
+        .findCycle()
+        .ifPresent(cycle -> problems.add("pipelines depend on each other: " + cycle));
     return new PipelineRegistry(byName, problems);
   }
 

@@ -228,18 +228,13 @@ public final class PipelineRunner {
             message,
             String.format(
                 "ledger %s (run_id = '%s'); `medalla status --pipeline %s`; logs with run_id=%s",
-                ledger.path(),
-                runId,
-                spec.pipelineName(),
-                runId),
+                ledger.path(), runId, spec.pipelineName(), runId),
             record.endedAt()));
     return new RunResult(record, Optional.of(code), Optional.of(error));
   }
 
   private void step(PipelineSpec spec, LocalDate logicalDate, String step) {
-    spark
-        .sparkContext()
-        .setJobDescription(spec.pipelineName() + " [" + logicalDate + "] " + step);
+    spark.sparkContext().setJobDescription(spec.pipelineName() + " [" + logicalDate + "] " + step);
   }
 
   private static long rowsObserved(Dataset<Row> materialized) {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param errorCode the error's code when the run failed
  * @param failure the error when the run failed
  */
-public record RunResult(RunRecord record, Optional<ErrorCode> errorCode, Optional<Throwable> failure) {
+public record RunResult(
+    RunRecord record, Optional<ErrorCode> errorCode, Optional<Throwable> failure) {
   public RunResult {
     requireNonNull(record, "record is null");
     requireNonNull(errorCode, "errorCode is null");

@@ -21,8 +21,8 @@ public final class WritePolicy {
   /**
    * Checks that {@code principal} may publish the spec's output.
    *
-   * @throws MedallaException with {@link ErrorCode#PERMISSION_DENIED} naming the principal
-   *     required and the setting that requires it
+   * @throws MedallaException with {@link ErrorCode#PERMISSION_DENIED} naming the principal required
+   *     and the setting that requires it
    */
   public void checkWrite(PipelineSpec spec, String principal) {
     String environment = settings.environment();

@@ -20,8 +20,7 @@ public final class GoldDailyActiveUsers extends GoldPipeline {
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("gold_product.daily_active_users")
           .owner("product-analytics@medalla.dev")
-          .description(
-              "Distinct users with at least one product event per UTC day and platform.")
+          .description("Distinct users with at least one product event per UTC day and platform.")
           .inputs("silver_product.events")
           .keys("activity_date", "platform")
           .partitionedBy("activity_date")

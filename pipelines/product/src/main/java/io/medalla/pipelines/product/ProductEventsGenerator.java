@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * Deterministic product events: about {@code 1,000 × scale} users, a third of them active on a
- * given day with a skew towards heavy users, sessions walking down the funnel. Each day's file
- * also holds a few late events of the day before, repeated events and malformed lines, as real
- * landings do.
+ * given day with a skew towards heavy users, sessions walking down the funnel. Each day's file also
+ * holds a few late events of the day before, repeated events and malformed lines, as real landings
+ * do.
  */
 public final class ProductEventsGenerator implements SampleDataGenerator {
   private static final String[] PLATFORMS = {"ios", "android", "web"};
@@ -54,10 +54,15 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
       }
       lines.add("{\"event_id\": \"" + date + "-broken\", \"user_id\": 1, \"event_ty");
       lines.add(
-          "{\"event_id\":\"" + date + "-badtype\",\"user_id\":\"not-a-number\","
+          "{\"event_id\":\""
+              + date
+              + "-badtype\",\"user_id\":\"not-a-number\","
               + "\"session_id\":\"s\",\"event_type\":\"page_view\",\"platform\":\"web\","
-              + "\"occurred_at\":\"" + date + "T12:00:00Z\"}");
-      written += write(landingRoot.resolve(BronzeEvents.LANDING_FOLDER).resolve(date.toString()), lines);
+              + "\"occurred_at\":\""
+              + date
+              + "T12:00:00Z\"}");
+      written +=
+          write(landingRoot.resolve(BronzeEvents.LANDING_FOLDER).resolve(date.toString()), lines);
     }
     return written;
   }

@@ -25,7 +25,8 @@ public final class SilverEvents extends SilverPipeline {
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_product.events")
           .owner("product-analytics@medalla.dev")
-          .description("Product events, typed and deduplicated by event_id, one partition per UTC day.")
+          .description(
+              "Product events, typed and deduplicated by event_id, one partition per UTC day.")
           .inputs("bronze_product.events")
           .keys("event_id")
           .partitionedBy("event_date")
@@ -51,9 +52,7 @@ public final class SilverEvents extends SilverPipeline {
         .withColumn(
             "copy",
             row_number()
-                .over(
-                    Window.partitionBy("event_id")
-                        .orderBy(col("_ingested_at"), col("_source"))))
+                .over(Window.partitionBy("event_id").orderBy(col("_ingested_at"), col("_source"))))
         .where(col("copy").equalTo(1))
         .select(
             "event_id",

@@ -1,0 +1,38 @@
+package io.medalla.testkit;
+
+import io.medalla.spark.SparkSessions;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One local Spark session per JVM for tests: two cores, two shuffle partitions, no UI, Delta
+ * enabled, UTC. Start-up costs seconds, so every test class shares it and isolates itself with its
+ * own {@link TestWarehouse}.
+ */
+public final class SharedSpark {
+  private static SparkSession session;
+
+  private SharedSpark() {}
+
+  /** The JVM's test session, created on first use. */
+  public static synchronized SparkSession session() {
+    if (session == null) {
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("medalla-tests")
+              .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+              .config(
+                  "spark.sql.catalog.spark_catalog",
+                  "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+              .config("spark.executor.extraJavaOptions", SparkSessions.JAVA_17_FLAGS)
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.ui.enabled", "false")
+              .config("spark.ui.showConsoleProgress", "false")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.databricks.delta.snapshotPartitions", "2")
+              .getOrCreate();
+    }
+    return session;
+  }
+}
