@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Loads and validates configuration. Precedence, highest first: command-line options, environment
@@ -64,10 +68,13 @@ public final class ConfigLoader {
     Config application = parseOptionalFile(request.configDirectory().resolve("application.conf"));
     Config options = fromStrings(request.options(), request.optionOrigins(), "command-line option");
     Config environmentVariables = fromEnvironment(request.environmentVariables());
+    Config overlay =
+        request.overlay().map(ConfigLoader::parseRequiredFile).orElse(ConfigFactory.empty());
 
     ConfigValue environment =
         options
             .withFallback(environmentVariables)
+            .withFallback(overlay)
             .withFallback(application)
             .withFallback(reference)
             .getValue(ConfigKeys.ENV.path());
@@ -76,18 +83,13 @@ public final class ConfigLoader {
             ? parseOptionalFile(
                 request.configDirectory().resolve("env/" + environment.unwrapped() + ".conf"))
             : ConfigFactory.empty();
-    Config overlay =
-        request.overlay().map(ConfigLoader::parseRequiredFile).orElse(ConfigFactory.empty());
 
     Config merged;
     try {
       merged =
-          options
-              .withFallback(environmentVariables)
-              .withFallback(overlay)
-              .withFallback(environmentFile)
-              .withFallback(application)
-              .withFallback(reference)
+          Stream.of(options, environmentVariables, overlay, environmentFile, application, reference)
+              .map(ConfigLoader::flattenOpenObjects)
+              .reduce(ConfigFactory.empty(), Config::withFallback)
               .resolve();
     } catch (ConfigException e) {
       throw new MedallaException(
@@ -196,6 +198,48 @@ public final class ConfigLoader {
       current = swap;
     }
     return previous[b.length()];
+  }
+
+  /**
+   * Rewrites each free-form object (such as {@code medalla.spark.conf}) of one layer so that every
+   * member is a single key: {@code spark.ui.enabled = true} and {@code "spark.ui.enabled" = true}
+   * then name the same setting, and the layer with the higher precedence wins whichever way each
+   * layer spells it.
+   */
+  private static Config flattenOpenObjects(Config layer) {
+    Config result = layer;
+    for (ConfigKey<?> key : ConfigKeys.ALL) {
+      if (!key.type().isOpenObject()) {
+        continue;
+      }
+      try {
+        ConfigValue value = layer.root();
+        for (String element : ConfigUtil.splitPath(key.path())) {
+          value = value instanceof ConfigObject object ? object.get(element) : null;
+        }
+        if (value instanceof ConfigObject object) {
+          Map<String, ConfigValue> members = new LinkedHashMap<>();
+          flatten("", object, members);
+          result =
+              result.withValue(
+                  key.path(), ConfigValueFactory.fromMap(members, object.origin().description()));
+        }
+      } catch (ConfigException.NotResolved e) {
+        // A substitution merged into the object: keep the layer as written.
+      }
+    }
+    return result;
+  }
+
+  private static void flatten(String prefix, ConfigObject object, Map<String, ConfigValue> into) {
+    for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+      String name = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
+      if (entry.getValue() instanceof ConfigObject child) {
+        flatten(name, child, into);
+      } else {
+        into.put(name, entry.getValue());
+      }
+    }
   }
 
   private static Config fromEnvironment(Map<String, String> environmentVariables) {

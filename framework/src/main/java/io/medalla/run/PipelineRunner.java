@@ -2,6 +2,12 @@ package io.medalla.run;
 
 import static java.util.Objects.requireNonNull;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
 import io.medalla.api.Alert;
 import io.medalla.api.BronzePipeline;
 import io.medalla.api.ErrorCode;
@@ -25,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,9 +112,22 @@ public final class PipelineRunner {
       candidate =
           Conformer.conform(spec, transformed, runId, logicalDate)
               .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> counted = candidate.groupBy().count();
-      long candidateRows = counted.first().getLong(0);
-      rowsRead = rowsObserved(counted);
+      Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartition(spec, logicalDate));
+      Row measures = measured.first();
+      long candidateRows = measures.getLong(0);
+      rowsRead = rowsObserved(measured);
+      if (measures.getLong(1) > 0) {
+        throw new MedallaException(
+            ErrorCode.INVALID_PIPELINE,
+            "Cannot publish %s: %d of %d rows have %s outside the run's partition %s. A"
+                + " partitioned pipeline writes only its logical date's partition; filter the"
+                + " output on it",
+            spec.output(),
+            measures.getLong(1),
+            candidateRows,
+            spec.partitionColumn().orElseThrow(),
+            logicalDate);
+      }
 
       step(spec, logicalDate, "audit");
       for (AuditHook hook : auditHooks) {
@@ -235,6 +255,18 @@ public final class PipelineRunner {
 
   private void step(PipelineSpec spec, LocalDate logicalDate, String step) {
     spark.sparkContext().setJobDescription(spec.pipelineName() + " [" + logicalDate + "] " + step);
+  }
+
+  /** Counts rows outside the logical date's partition; always 0 for unpartitioned outputs. */
+  private static Column outsidePartition(PipelineSpec spec, LocalDate logicalDate) {
+    return spec.partitionColumn()
+        .map(
+            column ->
+                count(
+                    when(
+                        not(col(column).eqNullSafe(lit(java.sql.Date.valueOf(logicalDate)))),
+                        lit(1))))
+        .orElse(lit(0L));
   }
 
   private static long rowsObserved(Dataset<Row> materialized) {

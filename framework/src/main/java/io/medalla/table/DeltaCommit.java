@@ -17,12 +17,17 @@ public record DeltaCommit(
     metrics = Map.copyOf(metrics);
   }
 
-  /** Rows the commit added or changed, from its operation metrics. */
+  /**
+   * Rows the commit added or changed, from its operation metrics: inserted, updated and deleted
+   * rows for a MERGE (not the unchanged rows it rewrote), written rows otherwise.
+   */
   public long rowsWritten() {
-    return metric("numOutputRows")
-        + metric("numTargetRowsInserted")
-        + metric("numTargetRowsUpdated")
-        + metric("numTargetRowsDeleted");
+    if (operation.equals("MERGE")) {
+      return metric("numTargetRowsInserted")
+          + metric("numTargetRowsUpdated")
+          + metric("numTargetRowsDeleted");
+    }
+    return metric("numOutputRows");
   }
 
   private long metric(String name) {
