@@ -73,7 +73,7 @@ public final class Alerts {
             "Cannot deliver alert for run {} to sink {}: {}",
             alert.runId(),
             sink.name(),
-            Redaction.redact(String.valueOf(e.getMessage())));
+            Redaction.redact(String.valueOf(e)));
       }
     }
   }

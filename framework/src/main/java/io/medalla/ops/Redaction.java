@@ -1,25 +1,62 @@
 package io.medalla.ops;
 
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Masks secret values in any text the framework writes: log lines, error messages, ledger rows and
- * alerts. Secrets register themselves when they are read.
+ * alerts. Secrets register themselves when they are read. A secret URL also registers its
+ * credentials, path segments and query values of {@value #MIN_PART_LENGTH} or more characters, so
+ * a token quoted on its own is masked too; each form is also masked JSON-escaped.
  */
 public final class Redaction {
   /** What a secret value is replaced with. */
   public static final String MASK = "******";
 
+  private static final int MIN_SECRET_LENGTH = 4;
+  private static final int MIN_PART_LENGTH = 8;
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
 
   private Redaction() {}
 
   /** Registers a secret value; values shorter than 4 characters are too ambiguous to mask. */
   public static void register(String secret) {
-    if (secret != null && secret.length() >= 4) {
-      SECRETS.add(secret);
+    if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+      return;
     }
+    add(secret);
+    URI uri;
+    try {
+      uri = URI.create(secret);
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    if (uri.getScheme() == null) {
+      return;
+    }
+    addPart(uri.getRawUserInfo());
+    if (uri.getRawPath() != null) {
+      for (String segment : uri.getRawPath().split("/")) {
+        addPart(segment);
+      }
+    }
+    if (uri.getRawQuery() != null) {
+      for (String parameter : uri.getRawQuery().split("&")) {
+        addPart(parameter.substring(parameter.indexOf('=') + 1));
+      }
+    }
+  }
+
+  private static void addPart(String part) {
+    if (part != null && part.length() >= MIN_PART_LENGTH) {
+      add(part);
+    }
+  }
+
+  private static void add(String value) {
+    SECRETS.add(value);
+    SECRETS.add(value.replace("\\", "\\\\").replace("/", "\\/").replace("\"", "\\\""));
   }
 
   /** Returns {@code text} with every registered secret replaced by {@link #MASK}. */

@@ -1,7 +1,6 @@
 package io.medalla.run;
 
 import static java.util.Objects.requireNonNull;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
