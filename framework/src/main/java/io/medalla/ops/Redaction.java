@@ -1,14 +1,15 @@
 package io.medalla.ops;
 
 import java.net.URI;
+import java.util.Comparator;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Masks secret values in any text the framework writes: log lines, error messages, ledger rows and
  * alerts. Secrets register themselves when they are read. A secret URL also registers its
- * credentials, path segments and query values of {@value #MIN_PART_LENGTH} or more characters, so
- * a token quoted on its own is masked too; each form is also masked JSON-escaped.
+ * credentials, path segments and query values of {@value #MIN_PART_LENGTH} or more characters, so a
+ * token quoted on its own is masked too; each form is also masked JSON-escaped.
  */
 public final class Redaction {
   /** What a secret value is replaced with. */
@@ -16,7 +17,13 @@ public final class Redaction {
 
   private static final int MIN_SECRET_LENGTH = 4;
   private static final int MIN_PART_LENGTH = 8;
-  private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+
+  /** Longest first, so a whole secret is masked before the parts it contains. */
+  private static final Set<String> SECRETS =
+      new ConcurrentSkipListSet<>(
+          Comparator.comparingInt(String::length)
+              .reversed()
+              .thenComparing(Comparator.naturalOrder()));
 
   private Redaction() {}
 
