@@ -60,8 +60,7 @@ class TestSecretsAndAlerts {
 
   @Test
   void failedRunAlertsTheWebhookAndNoOutputContainsTheSecret() throws Exception {
-    String webhookUrl =
-        "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + TOKEN;
+    String webhookUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + TOKEN;
     Path warehouse = directory.resolve("warehouse");
     Path stdout = directory.resolve("stdout.log");
     Path stderr = directory.resolve("stderr.log");
@@ -70,12 +69,12 @@ class TestSecretsAndAlerts {
     command.addAll(List.of(io.medalla.spark.SparkSessions.JAVA_17_FLAGS.split(" ")));
     command.addAll(
         List.of(
-            "-cp", System.getProperty("java.class.path"), LeakProbe.class.getName(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            LeakProbe.class.getName(),
             warehouse.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile());
+        new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     builder.environment().put("PROBE_WEBHOOK_URL", webhookUrl);
     Process process = builder.start();
     assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();

@@ -1,0 +1,174 @@
+package io.medalla.e2e;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.medalla.cli.CliEnvironment;
+import io.medalla.cli.MedallaCli;
+import io.medalla.testkit.SharedSpark;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo end to end through the CLI: three layers, a ledger row per run, idempotent re-runs. */
+class TestDemo {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> TABLES =
+      List.of("bronze/product/events", "silver/product/events", "gold/product/daily_active_users");
+
+  @TempDir Path directory;
+
+  private record Outcome(int status, String out, String err) {}
+
+  private Outcome medalla(Map<String, String> variables, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        MedallaCli.execute(
+            args,
+            new CliEnvironment(
+                variables,
+                directory,
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                Optional.of(SharedSpark.session())));
+    return new Outcome(status, out.toString(), err.toString());
+  }
+
+  private Dataset<Row> table(String relativePath) {
+    return SharedSpark.session()
+        .read()
+        .format("delta")
+        .load(directory.resolve("warehouse").resolve(relativePath).toString());
+  }
+
+  @Test
+  void demoBuildsAllLayersAndARerunChangesNoContent() throws Exception {
+    String warehouse = directory.resolve("warehouse").toString();
+
+    Outcome first = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
+
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(first.out())
+        .contains("bronze_product.events", "silver_product.events")
+        .contains("gold_product.daily_active_users")
+        .contains("6 runs, 0 failed");
+    Map<String, List<Row>> before = new java.util.HashMap<>();
+    for (String table : TABLES) {
+      assertThat(table(table).count()).as(table).isPositive();
+      before.put(table, sorted(table(table), !table.startsWith("bronze")));
+    }
+    assertThat(table("bronze/product/events").where(col("_corrupt_record").isNotNull()).count())
+        .isEqualTo(4);
+
+    Outcome second = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
+
+    assertThat(second.status()).as(second.err()).isZero();
+    for (String table : TABLES) {
+      assertThat(sorted(table(table), !table.startsWith("bronze")))
+          .as(table)
+          .isEqualTo(before.get(table));
+    }
+    Dataset<Row> ledger = table("_ops/run_ledger");
+    assertThat(ledger.count()).isEqualTo(12);
+    assertThat(ledger.where(col("status").equalTo("SKIPPED")).count()).isEqualTo(2);
+    assertThat(ledger.where(col("status").equalTo("SUCCEEDED")).count()).isEqualTo(10);
+
+    Outcome describe =
+        medalla(
+            Map.of(),
+            "describe",
+            "gold_product.daily_active_users",
+            "--json",
+            "--warehouse",
+            warehouse);
+    JsonNode description = JSON.readTree(describe.out());
+    assertThat(description.get("stored_owner").asText()).isEqualTo("product-analytics@medalla.dev");
+    assertThat(description.get("rows").asLong()).isEqualTo(6);
+    assertThat(description.get("versions").get(0).get("run_id").asText())
+        .isEqualTo(
+            ledger
+                .where(col("pipeline").equalTo("gold_product.daily_active_users"))
+                .orderBy(col("ended_at").desc())
+                .first()
+                .getAs("run_id"));
+
+    Outcome status =
+        medalla(Map.of(), "status", "--json", "--limit", "3", "--warehouse", warehouse);
+    assertThat(JSON.readTree(status.out()).get("runs")).hasSize(3);
+  }
+
+  @Test
+  void failedRunExitsOneIsRecordedAndAlerts() throws Exception {
+    List<String> alerts = new CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/alerts",
+        exchange -> {
+          try (InputStream body = exchange.getRequestBody()) {
+            alerts.add(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+          }
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.start();
+    try {
+      Outcome outcome =
+          medalla(
+              Map.of("ALERT_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts"),
+              "run",
+              "bronze_product.events",
+              "--date",
+              "2030-01-01",
+              "--warehouse",
+              directory.resolve("warehouse").toString(),
+              "--set",
+              "medalla.alert.sinks=log,webhook",
+              "--set",
+              "medalla.alert.webhook.url=env:ALERT_URL");
+
+      assertThat(outcome.status()).isEqualTo(1);
+      assertThat(outcome.err()).contains("Cannot read landing folder").contains("2030-01-01");
+      Row ledgerRow = table("_ops/run_ledger").first();
+      assertThat(ledgerRow.<String>getAs("status")).isEqualTo("FAILED");
+      assertThat(ledgerRow.<String>getAs("error_code")).isEqualTo("INPUT_MISSING");
+      assertThat(alerts).hasSize(1);
+      JsonNode alert = JSON.readTree(alerts.get(0));
+      assertThat(alert.get("pipeline").asText()).isEqualTo("bronze_product.events");
+      assertThat(alert.get("run_id").asText()).isEqualTo(ledgerRow.<String>getAs("run_id"));
+      assertThat(alert.get("error").asText()).contains("Cannot read landing folder");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** The rows sorted by every column, optionally without the framework's metadata columns. */
+  private static List<Row> sorted(Dataset<Row> table, boolean businessColumnsOnly) {
+    String[] columns =
+        Arrays.stream(table.columns())
+            .filter(column -> !businessColumnsOnly || !column.startsWith("_"))
+            .toArray(String[]::new);
+    List<Column> order = new ArrayList<>();
+    for (String column : columns) {
+      order.add(col(column));
+    }
+    return table.selectExpr(columns).orderBy(order.toArray(Column[]::new)).collectAsList();
+  }
+}
