@@ -2,6 +2,9 @@ package io.medalla.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * One configuration key: its path, type and meaning. Defaults live in the framework's {@code
  * reference.conf}; a key absent there is optional.
@@ -17,8 +20,14 @@ public record ConfigKey<T>(String path, ConfigType<T> type, String description) 
     requireNonNull(description, "description is null");
   }
 
-  /** The environment variable that sets this key, for example {@code MEDALLA_LOG_FORMAT}. */
-  public String environmentVariable() {
-    return path.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+  /**
+   * The environment variable that sets this key, for example {@code MEDALLA_LOG_FORMAT}; empty for
+   * objects, which an environment variable cannot hold.
+   */
+  public Optional<String> environmentVariable() {
+    if (type.isOpenObject()) {
+      return Optional.empty();
+    }
+    return Optional.of(path.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT));
   }
 }

@@ -20,7 +20,7 @@ public final class ConfigKeys {
       new ConfigKey<>(
           "medalla.env",
           ConfigType.oneOf(ENVIRONMENTS.toArray(String[]::new)),
-          "The environment: selects conf/env/<env>.conf and the write policy.");
+          "The environment: selects conf/env/ENV.conf and the write policy.");
   public static final ConfigKey<String> WAREHOUSE =
       new ConfigKey<>(
           "medalla.warehouse",
@@ -30,7 +30,7 @@ public final class ConfigKeys {
       new ConfigKey<>(
           "medalla.landing",
           ConfigType.STRING,
-          "Root of the landing folders bronze pipelines ingest. Default: <warehouse>/_landing.");
+          "Root of the landing folders bronze pipelines ingest. Default: the warehouse's _landing folder.");
   public static final ConfigKey<String> SPARK_MASTER =
       new ConfigKey<>(
           "medalla.spark.master",
@@ -87,7 +87,7 @@ public final class ConfigKeys {
       new ConfigKey<>(
           "medalla.demo.scale",
           ConfigType.POSITIVE_INT,
-          "Sample-data scale of `demo`: 1 is about 1,000 users and 10,000 events a day.");
+          "Sample-data scale of `demo`: 1 is about 1,000 users and 5,000 events a day.");
   public static final ConfigKey<Integer> DEMO_DAYS =
       new ConfigKey<>(
           "medalla.demo.days",

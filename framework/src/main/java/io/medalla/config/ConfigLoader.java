@@ -246,11 +246,13 @@ public final class ConfigLoader {
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> origins = new HashMap<>();
     for (ConfigKey<?> key : ConfigKeys.ALL) {
-      String value = environmentVariables.get(key.environmentVariable());
-      if (value != null) {
-        values.put(key.path(), value);
-        origins.put(key.path(), key.environmentVariable());
-      }
+      key.environmentVariable()
+          .filter(environmentVariables::containsKey)
+          .ifPresent(
+              variable -> {
+                values.put(key.path(), environmentVariables.get(variable));
+                origins.put(key.path(), variable);
+              });
     }
     return fromStrings(values, origins, "environment variable");
   }

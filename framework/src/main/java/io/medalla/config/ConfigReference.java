@@ -5,8 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 
 /**
- * Renders the configuration reference of README.md from the key registry and the defaults in
- * {@code reference.conf}; a test keeps the README equal to it.
+ * Renders the configuration reference of README.md from the key registry and the defaults in {@code
+ * reference.conf}; a test keeps the README equal to it.
  */
 public final class ConfigReference {
   private ConfigReference() {}
@@ -35,9 +35,9 @@ public final class ConfigReference {
           .append(key.type().allowed())
           .append(" | ")
           .append(defaultValue)
-          .append(" | `")
-          .append(key.environmentVariable())
-          .append("` | ")
+          .append(" | ")
+          .append(key.environmentVariable().map(variable -> "`" + variable + "`").orElse("-"))
+          .append(" | ")
           .append(key.description().replace("|", "\\|"))
           .append(" |\n");
     }

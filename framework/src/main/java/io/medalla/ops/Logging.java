@@ -1,20 +1,14 @@
 package io.medalla.ops;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.encoder.Encoder;
-import java.util.List;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures Logback for a Medalla process: one console appender on standard error (standard output
- * is kept for command results), readable text or JSON lines, secrets masked, and the run context
- * ({@code run_id}, {@code pipeline}, {@code env}) on every line from the MDC.
+ * Configures logging for a Medalla process. With Logback as the SLF4J binding (the launcher's class
+ * path): one console appender on standard error (standard output is kept for command results),
+ * readable text or JSON lines, secrets masked, and the run context ({@code run_id}, {@code
+ * pipeline}, {@code env}) on every line from the MDC. Under another binding, such as the log4j2 one
+ * a Spark distribution ships, the runtime's configuration is left alone.
  */
 public final class Logging {
   /** The text layout; the MDC fields are empty outside a run. */
@@ -22,59 +16,26 @@ public final class Logging {
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX, UTC} %-5level [%X{env}] [%X{pipeline}] [%X{run_id}]"
           + " %logger{24} - %msg%n";
 
-  private static final List<String> QUIET_LOGGERS =
-      List.of(
-          "org.apache.spark",
-          "org.apache.hadoop",
-          "org.apache.parquet",
-          "org.sparkproject",
-          "io.delta",
-          "org.apache.spark.sql.delta",
-          "com.amazon.deequ",
-          "io.netty");
+  private static final String LOGBACK_CONTEXT = "ch.qos.logback.classic.LoggerContext";
 
   private Logging() {}
 
   /**
-   * Replaces the Logback configuration.
+   * Replaces the Logback configuration, if Logback is the binding.
    *
    * @param format {@code text} or {@code json}
    * @param level the level of Medalla's own loggers
    */
   public static void configure(String format, String level) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-    Encoder<ILoggingEvent> inner;
-    if ("json".equals(format)) {
-      JsonEncoder json = new JsonEncoder();
-      json.setContext(context);
-      inner = json;
-    } else {
-      PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-      pattern.setContext(context);
-      pattern.setPattern(TEXT_PATTERN);
-      inner = pattern;
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (!factory.getClass().getName().equals(LOGBACK_CONTEXT)) {
+      LoggerFactory.getLogger(Logging.class)
+          .info(
+              "Logs go through {}; medalla.log.format and medalla.log.level apply with Logback"
+                  + " only",
+              factory.getClass().getName());
+      return;
     }
-    RedactingEncoder encoder = new RedactingEncoder(inner);
-    encoder.setContext(context);
-    encoder.start();
-
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("console");
-    console.setTarget("System.err");
-    console.setEncoder(encoder);
-    console.start();
-
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.WARN);
-    root.addAppender(console);
-    context.getLogger("io.medalla").setLevel(Level.toLevel(level, Level.INFO));
-    for (String name : QUIET_LOGGERS) {
-      context.getLogger(name).setLevel(Level.WARN);
-    }
-    // Spark and Hadoop print known, harmless warnings on every local start.
-    context.getLogger("org.apache.hadoop.util.NativeCodeLoader").setLevel(Level.ERROR);
-    context.getLogger("org.apache.spark.util.Utils").setLevel(Level.ERROR);
+    LogbackConfiguration.apply(factory, format, level);
   }
 }

@@ -22,6 +22,8 @@ import io.medalla.ops.Redaction;
 import io.medalla.table.DeltaPublisher;
 import io.medalla.table.DeltaTables;
 import io.medalla.table.Warehouse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -230,7 +232,14 @@ public final class PipelineRunner {
             Optional.of(error.getClass().getName()),
             Optional.of(message),
             principal);
-    LOG.error("Run {} of {} {}: {}", runId, spec.pipelineName(), status, message, error);
+    LOG.error(
+        "Run {} of {} {}: {}{}{}",
+        runId,
+        spec.pipelineName(),
+        status,
+        message,
+        System.lineSeparator(),
+        Redaction.redact(stackTrace(error)));
     try {
       ledger.record(record);
     } catch (RuntimeException e) {
@@ -275,6 +284,13 @@ public final class PipelineRunner {
         .filter(entry -> entry.getKey().startsWith(DefaultRunContext.READ_OBSERVATION_PREFIX))
         .mapToLong(entry -> entry.getValue().getLong(0))
         .sum();
+  }
+
+  /** The stack trace as text, so it can be masked whatever logging backend prints it. */
+  private static String stackTrace(Throwable error) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    return trace.toString();
   }
 
   private static String describe(Throwable error) {

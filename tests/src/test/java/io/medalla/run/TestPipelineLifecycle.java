@@ -109,13 +109,7 @@ class TestPipelineLifecycle {
             org.assertj.core.groups.Tuple.tuple(1L, silver2.record().runId()),
             org.assertj.core.groups.Tuple.tuple(0L, silver1.record().runId()));
     assertThat(silver2.record().outputVersion()).contains(1L);
-    assertThat(
-            warehouse
-                .spark()
-                .read()
-                .format("delta")
-                .load(path("silver_test.orders"))
-                .columns())
+    assertThat(warehouse.spark().read().format("delta").load(path("silver_test.orders")).columns())
         .containsExactly("order_id", "amount", "day", "_run_id", "_updated_at");
   }
 
@@ -180,8 +174,7 @@ class TestPipelineLifecycle {
 
     RunResult failed =
         warehouse.run(
-            new ThrowingSilverOrders(new IllegalStateException("upstream schema surprise")),
-            DAY_1);
+            new ThrowingSilverOrders(new IllegalStateException("upstream schema surprise")), DAY_1);
 
     assertThat(failed.exitStatus()).isEqualTo(1);
     assertThat(failed.record().status()).isEqualTo(RunStatus.FAILED);
@@ -287,8 +280,9 @@ class TestPipelineLifecycle {
 
     assertThat(outside.exitStatus()).isEqualTo(2);
     assertThat(outside.record().errorMessage().orElseThrow())
-        .contains("Cannot publish gold_test.probe: 3 of 3 rows have day outside the run's"
-            + " partition 2026-11-01");
+        .contains(
+            "Cannot publish gold_test.probe: 3 of 3 rows have day outside the run's"
+                + " partition 2026-11-01");
     assertThat(DeltaTables.exists(warehouse.spark(), path("gold_test.probe"))).isFalse();
   }
 
@@ -301,7 +295,9 @@ class TestPipelineLifecycle {
     String[] columns =
         Arrays.stream(table.columns()).filter(c -> !c.startsWith("_")).toArray(String[]::new);
     Dataset<Row> selected = table.selectExpr(columns);
-    return selected.orderBy(Arrays.stream(columns).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+    return selected
+        .orderBy(
+            Arrays.stream(columns).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
         .collectAsList();
   }
 

@@ -1,0 +1,72 @@
+package io.medalla.bench;
+
+import io.medalla.config.ConfigKeys;
+import io.medalla.config.MedallaSettings;
+import io.medalla.ops.Logging;
+import io.medalla.spark.SparkSessions;
+import io.medalla.testkit.TestWarehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Benchmarks of Medalla, each measured in one JVM against a baseline run in the same process and
+ * printed as aligned text on standard output:
+ *
+ * <ul>
+ *   <li>{@code overhead [--rows N] [--iterations K]}: the lifecycle's fixed cost per run, a trivial
+ *       gold pipeline through {@link io.medalla.run.PipelineRunner} against the same Delta write
+ *       done with bare Spark;
+ *   <li>{@code demo [--scales 1,10] [--days D]}: the {@code demo} command at several scales, with
+ *       wall time and rows per second of each stage taken from the run ledger.
+ * </ul>
+ *
+ * Both use one {@code local[*]} session configured as the CLI configures it, in a temporary
+ * directory that is deleted afterwards. Run it with the Java 17 flags Spark needs, for example
+ * {@code java -Xmx6g --add-opens=... -cp <runtime class path> io.medalla.bench.Benchmarks
+ * overhead}.
+ */
+@Command(
+    name = "benchmarks",
+    mixinStandardHelpOptions = true,
+    description = "Measures Medalla against bare Spark in one JVM.",
+    subcommands = {OverheadBenchmark.class, DemoBenchmark.class})
+public final class Benchmarks implements Runnable {
+  /** Runs the benchmark named by the first argument and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Benchmarks()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  /** Settings of a warehouse below {@code directory} on a {@code local[*]} session. */
+  static MedallaSettings settings(Path directory) {
+    return TestWarehouse.settings(
+        directory, Map.of(ConfigKeys.SPARK_MASTER.path(), "local[*]"), Map.of());
+  }
+
+  /** The session the CLI would create from {@code settings}, with Spark and Medalla at WARN. */
+  static SparkSession spark(MedallaSettings settings) {
+    Logging.configure("text", "warn");
+    return SparkSessions.getOrCreate(settings);
+  }
+
+  static void deleteRecursively(Path directory) throws IOException {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      List<Path> deepestFirst = paths.sorted(Comparator.reverseOrder()).toList();
+      for (Path path : deepestFirst) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package io.medalla.bench;
+
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import io.medalla.api.GoldPipeline;
+import io.medalla.api.PipelineSpec;
+import io.medalla.api.RunContext;
+import io.medalla.api.TableId;
+import io.medalla.config.MedallaSettings;
+import io.medalla.run.PipelineRunner;
+import io.medalla.run.RunRecord;
+import io.medalla.run.RunResult;
+import io.medalla.run.RunStatus;
+import io.medalla.table.DeltaTables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code overhead}: the lifecycle's fixed cost per run. A gold pipeline that only adds a date
+ * column to an input table runs through {@link PipelineRunner} (one partition-overwrite commit per
+ * run) and is compared with bare Spark reading the same input and writing the same rows with {@code
+ * replaceWhere} to another path. Both warm up once, then alternate.
+ */
+@Command(
+    name = "overhead",
+    mixinStandardHelpOptions = true,
+    description = "Fixed cost of the run lifecycle against a bare Delta write of the same rows.")
+final class OverheadBenchmark implements Callable<Integer> {
+  private static final LocalDate LOGICAL_DATE = LocalDate.of(2026, 11, 1);
+  private static final TableId INPUT = TableId.parse("silver_bench.numbers");
+  private static final String FRAMEWORK_RUN = "PipelineRunner.run, partition overwrite";
+  private static final String BARE_WRITE = "bare Delta write, replaceWhere";
+  private static final List<String> LIFECYCLE_PARTS =
+      List.of(
+          "Delta table existence check",
+          "latest commit lookup (history of 1)",
+          "ledger append (RunLedger.record)",
+          "cache-and-count pass (persist + count)");
+
+  @Option(names = "--rows", paramLabel = "N", defaultValue = "100000", description = "Rows.")
+  long rows;
+
+  @Option(
+      names = "--iterations",
+      paramLabel = "K",
+      defaultValue = "5",
+      description = "Measured runs of each, after one warm-up.")
+  int iterations;
+
+  @Override
+  public Integer call() throws IOException {
+    Path directory = Files.createTempDirectory("medalla-bench-overhead");
+    try {
+      MedallaSettings settings = Benchmarks.settings(directory);
+      SparkSession spark = Benchmarks.spark(settings);
+      PipelineRunner runner = new PipelineRunner(spark, settings, List.of());
+      String inputPath = runner.warehouse().path(INPUT);
+      spark.range(rows).write().format("delta").save(inputPath);
+      Round round =
+          new Round(
+              spark,
+              settings,
+              runner,
+              inputPath,
+              directory.resolve("bare/numbers_by_day").toString());
+      round.run(new Timings());
+      Timings timings = new Timings();
+      for (int iteration = 0; iteration < iterations; iteration++) {
+        round.run(timings);
+      }
+      print(timings);
+      return 0;
+    } finally {
+      Benchmarks.deleteRecursively(directory);
+    }
+  }
+
+  private void print(Timings timings) {
+    System.out.printf(
+        "Framework overhead per run: %,d rows, %d iterations after one warm-up each,"
+            + " local[*] on %d cores%n%n",
+        rows, iterations, Runtime.getRuntime().availableProcessors());
+    System.out.printf("%-42s %10s %10s %10s%n", "", "median ms", "mean ms", "min ms");
+    for (String name : List.of(FRAMEWORK_RUN, BARE_WRITE)) {
+      printRow(name, timings.median(name), timings.mean(name), timings.min(name));
+    }
+    printRow(
+        "overhead (framework - bare)",
+        timings.median(FRAMEWORK_RUN) - timings.median(BARE_WRITE),
+        timings.mean(FRAMEWORK_RUN) - timings.mean(BARE_WRITE),
+        timings.min(FRAMEWORK_RUN) - timings.min(BARE_WRITE));
+    System.out.printf(
+        "%-42s %9.2fx %9.2fx %9.2fx%n",
+        "ratio framework / bare",
+        timings.median(FRAMEWORK_RUN) / timings.median(BARE_WRITE),
+        timings.mean(FRAMEWORK_RUN) / timings.mean(BARE_WRITE),
+        timings.min(FRAMEWORK_RUN) / timings.min(BARE_WRITE));
+    System.out.printf("%nLifecycle parts, each timed on its own (ms per call):%n");
+    for (String name : LIFECYCLE_PARTS) {
+      printRow(name, timings.median(name), timings.mean(name), timings.min(name));
+    }
+  }
+
+  private static void printRow(String name, double median, double mean, double min) {
+    System.out.printf("%-42s %10.1f %10.1f %10.1f%n", name, median, mean, min);
+  }
+
+  /** One framework run, one bare write, then each lifecycle part on its own. */
+  private record Round(
+      SparkSession spark,
+      MedallaSettings settings,
+      PipelineRunner runner,
+      String inputPath,
+      String barePath) {
+    private static final NumbersByDay PIPELINE = new NumbersByDay();
+
+    void run(Timings timings) {
+      String frameworkPath = runner.warehouse().path(PIPELINE.spec().output());
+      timings.time(FRAMEWORK_RUN, this::runPipeline);
+      timings.time(BARE_WRITE, this::writeBare);
+      timings.time(LIFECYCLE_PARTS.get(0), () -> DeltaTables.exists(spark, frameworkPath));
+      timings.time(LIFECYCLE_PARTS.get(1), () -> DeltaTables.history(spark, frameworkPath, 1));
+      timings.time(LIFECYCLE_PARTS.get(2), () -> runner.ledger().record(probeRecord()));
+      timings.time(LIFECYCLE_PARTS.get(3), this::cacheAndCount);
+    }
+
+    private void runPipeline() {
+      RunResult result = runner.run(PIPELINE, LOGICAL_DATE, Map.of("command", "benchmark"));
+      result
+          .failure()
+          .ifPresent(
+              error -> {
+                throw new IllegalStateException("The benchmark pipeline failed", error);
+              });
+    }
+
+    /** The framework's output rows: the input, the date column and a run id column. */
+    private Dataset<Row> sameRows() {
+      return NumbersByDay.withDay(spark.read().format("delta").load(inputPath), LOGICAL_DATE)
+          .withColumn("_run_id", lit(UUID.randomUUID().toString()));
+    }
+
+    private void writeBare() {
+      sameRows()
+          .write()
+          .format("delta")
+          .mode("overwrite")
+          .partitionBy(NumbersByDay.DAY)
+          .option("replaceWhere", String.format("%s = DATE'%s'", NumbersByDay.DAY, LOGICAL_DATE))
+          .save(barePath);
+    }
+
+    private void cacheAndCount() {
+      Dataset<Row> candidate = sameRows().persist(StorageLevel.MEMORY_AND_DISK());
+      candidate.agg(count(lit(1))).first();
+      candidate.unpersist();
+    }
+
+    private RunRecord probeRecord() {
+      Instant now = Instant.now();
+      return new RunRecord(
+          "ledger-probe-" + UUID.randomUUID(),
+          PIPELINE.name(),
+          settings.environment(),
+          LOGICAL_DATE,
+          Map.of("command", "benchmark-ledger-probe"),
+          RunStatus.SUCCEEDED,
+          now,
+          now,
+          0,
+          0,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          spark.sparkContext().sparkUser());
+    }
+  }
+
+  /** The input's rows in the logical date's partition: nothing but the lifecycle costs time. */
+  private static final class NumbersByDay extends GoldPipeline {
+    static final String DAY = "day";
+    private static final PipelineSpec SPEC =
+        PipelineSpec.builder("gold_bench.numbers_by_day")
+            .owner("benchmarks@medalla.dev")
+            .description("The input's numbers in the logical date's partition.")
+            .inputs(INPUT.catalogName())
+            .partitionedBy(DAY)
+            .build();
+
+    static Dataset<Row> withDay(Dataset<Row> numbers, LocalDate date) {
+      return numbers.withColumn(DAY, lit(Date.valueOf(date)));
+    }
+
+    @Override
+    public PipelineSpec spec() {
+      return SPEC;
+    }
+
+    @Override
+    public Dataset<Row> transform(RunContext context) {
+      return withDay(context.read(INPUT), context.logicalDate());
+    }
+  }
+}

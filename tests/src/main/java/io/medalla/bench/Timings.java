@@ -1,0 +1,35 @@
+package io.medalla.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Wall-clock samples in milliseconds, by measurement name. */
+final class Timings {
+  private final Map<String, List<Double>> samples = new LinkedHashMap<>();
+
+  /** Runs {@code action} and adds its duration to the samples of {@code name}. */
+  void time(String name, Runnable action) {
+    long started = System.nanoTime();
+    action.run();
+    double millis = (System.nanoTime() - started) / 1e6;
+    samples.computeIfAbsent(name, ignored -> new ArrayList<>()).add(millis);
+  }
+
+  double min(String name) {
+    return samples.get(name).stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+  }
+
+  double median(String name) {
+    List<Double> sorted = samples.get(name).stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1
+        ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+  }
+
+  double mean(String name) {
+    return samples.get(name).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+  }
+}
