@@ -3,9 +3,11 @@ package io.medalla.api;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a pipeline declares about itself: its output table, owner, inputs, keys, partition column
@@ -20,7 +22,9 @@ import java.util.Optional;
  * @param keys the columns that identify a row; a silver or gold table with keys and no partition
  *     column is merged by them
  * @param partitionColumn a {@code DATE} column; each run replaces the partition of its logical date
- * @param critical whether the table is a critical dataset (stricter validation)
+ * @param critical whether the table is a critical dataset: it must declare freshness, uniqueness
+ *     and schema expectations
+ * @param expectations the quality rules checked on every run's output before it is published
  */
 public record PipelineSpec(
     TableId output,
@@ -30,7 +34,8 @@ public record PipelineSpec(
     Optional<FileSource> source,
     List<String> keys,
     Optional<String> partitionColumn,
-    boolean critical) {
+    boolean critical,
+    List<Expectation> expectations) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -39,6 +44,7 @@ public record PipelineSpec(
     requireNonNull(partitionColumn, "partitionColumn is null");
     inputs = List.copyOf(inputs);
     keys = List.copyOf(keys);
+    expectations = List.copyOf(expectations);
     if (owner == null || owner.isBlank()) {
       throw invalid(output, "owner is required. Declare owner(\"team@example.com\") in the spec");
     }
@@ -65,6 +71,7 @@ public record PipelineSpec(
         throw invalid(output, "declare at least one input table");
       }
     }
+    checkExpectations(output, inputs, critical, expectations);
     for (TableId input : inputs) {
       if (!output.layer().mayRead(input.layer())) {
         throw invalid(
@@ -75,6 +82,46 @@ public record PipelineSpec(
       }
       if (input.equals(output)) {
         throw invalid(output, "a pipeline cannot read its own output");
+      }
+    }
+  }
+
+  private static void checkExpectations(
+      TableId output, List<TableId> inputs, boolean critical, List<Expectation> expectations) {
+    Set<String> names = new HashSet<>();
+    for (Expectation expectation : expectations) {
+      if (!names.add(expectation.name())) {
+        throw invalid(
+            output,
+            "expectation "
+                + expectation.name()
+                + " is declared twice; give one of them another name with named(...)");
+      }
+      if (expectation.rule() instanceof Rule.References references
+          && !inputs.contains(references.table())) {
+        throw invalid(
+            output,
+            String.format(
+                "expectation %s references %s, which is not a declared input",
+                expectation.name(), references.table()));
+      }
+    }
+    if (critical) {
+      List<String> missing = new ArrayList<>();
+      if (expectations.stream().noneMatch(e -> e.rule() instanceof Rule.Fresh)) {
+        missing.add("freshness (Expect.fresh)");
+      }
+      if (expectations.stream().noneMatch(e -> e.rule() instanceof Rule.Unique)) {
+        missing.add("duplicates (Expect.unique)");
+      }
+      if (expectations.stream().noneMatch(e -> e.rule() instanceof Rule.Schema)) {
+        missing.add("schema (Expect.schema)");
+      }
+      if (!missing.isEmpty()) {
+        throw invalid(
+            output,
+            "a critical dataset must declare freshness, duplicate and schema checks; missing: "
+                + String.join(", ", missing));
       }
     }
   }
@@ -115,6 +162,7 @@ public record PipelineSpec(
     private final List<String> keys = new ArrayList<>();
     private String partitionColumn;
     private boolean critical;
+    private final List<Expectation> expectations = new ArrayList<>();
 
     private Builder(TableId output) {
       this.output = output;
@@ -164,6 +212,12 @@ public record PipelineSpec(
       return this;
     }
 
+    /** Adds quality expectations, checked on every run's output before it is published. */
+    public Builder expect(Expectation... expectations) {
+      this.expectations.addAll(List.of(expectations));
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -174,7 +228,8 @@ public record PipelineSpec(
           Optional.ofNullable(source),
           keys,
           Optional.ofNullable(partitionColumn),
-          critical);
+          critical,
+          expectations);
     }
   }
 }

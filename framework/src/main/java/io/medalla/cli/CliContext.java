@@ -9,7 +9,6 @@ import io.medalla.run.PipelineRunner;
 import io.medalla.spark.SparkSessions;
 import io.medalla.table.Warehouse;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -75,7 +74,7 @@ final class CliContext {
 
   PipelineRunner runner() {
     if (runner == null) {
-      runner = new PipelineRunner(spark(), settings(), List.of());
+      runner = new PipelineRunner(spark(), settings());
     }
     return runner;
   }

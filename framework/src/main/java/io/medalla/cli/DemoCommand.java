@@ -4,7 +4,9 @@ import io.medalla.api.Pipeline;
 import io.medalla.api.SampleDataGenerator;
 import io.medalla.config.ConfigKeys;
 import io.medalla.config.MedallaSettings;
+import io.medalla.run.RunRecord;
 import io.medalla.run.RunResult;
+import io.medalla.run.RunStatus;
 import io.medalla.table.DeltaTables;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,26 +80,50 @@ final class DemoCommand implements Callable<Integer> {
     SparkSession spark = context.spark();
     out.println();
     out.printf(
-        "%-40s %5s %12s %12s %8s %10s%n",
-        "table", "runs", "rows written", "table rows", "version", "seconds");
+        "%-34s %4s %10s %10s %11s %10s %7s %8s%n",
+        "table",
+        "runs",
+        "produced",
+        "published",
+        "quarantined",
+        "table rows",
+        "version",
+        "seconds");
     for (Pipeline pipeline : pipelines) {
-      List<RunResult> runs =
+      List<RunRecord> runs =
           results.stream()
-              .filter(result -> result.record().pipeline().equals(pipeline.name()))
+              .map(RunResult::record)
+              .filter(record -> record.pipeline().equals(pipeline.name()))
               .toList();
       String path = context.warehouse().path(pipeline.spec().output());
       boolean exists = DeltaTables.exists(spark, path);
       out.printf(
-          "%-40s %5d %12d %12s %8s %10.1f%n",
+          "%-34s %4d %10d %10d %11d %10s %7s %8.1f%n",
           pipeline.name(),
           runs.size(),
-          runs.stream().mapToLong(result -> result.record().rowsWritten()).sum(),
+          runs.stream().mapToLong(RunRecord::rowsProduced).sum(),
+          runs.stream().mapToLong(RunRecord::rowsWritten).sum(),
+          runs.stream().mapToLong(RunRecord::rowsQuarantined).sum(),
           exists ? String.valueOf(spark.read().format("delta").load(path).count()) : "-",
           exists
               ? String.valueOf(DeltaTables.latestCommit(spark, path).orElseThrow().version())
               : "-",
-          runs.stream().mapToLong(result -> result.record().duration().toMillis()).sum() / 1000.0);
+          runs.stream().mapToLong(record -> record.duration().toMillis()).sum() / 1000.0);
     }
+    List<RunRecord> unreconciled =
+        results.stream()
+            .map(RunResult::record)
+            .filter(record -> record.status() == RunStatus.SUCCEEDED)
+            .filter(
+                record -> record.rowsProduced() != record.rowsWritten() + record.rowsQuarantined())
+            .toList();
+    out.println(
+        unreconciled.isEmpty()
+            ? "Every row produced was published or quarantined (produced = published +"
+                + " quarantined); quarantined rows and their reasons: <warehouse>/_quarantine/."
+            : "Counts do not reconcile for runs "
+                + unreconciled.stream().map(RunRecord::runId).toList()
+                + " (merges count changed rows only).");
     long failed = results.stream().filter(result -> result.exitStatus() != 0).count();
     out.printf(
         "%n%d runs, %d failed, in %.1f s. Warehouse: %s; run ledger: %s%n",

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
       ListCommand.class,
       DescribeCommand.class,
       ValidateCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      QualityCommand.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

@@ -1,6 +1,10 @@
 package io.medalla.cli;
 
+import io.medalla.api.Pipeline;
+import io.medalla.config.ConfigKeys;
+import io.medalla.quality.Thresholds;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,8 +18,9 @@ import picocli.CommandLine.ParentCommand;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks configuration, naming, owners, layer direction and pipeline dependencies",
-      "without starting Spark. Exits 2 and lists every problem when one is found."
+      "Checks configuration, naming, owners, layer direction, pipeline dependencies and",
+      "quality rules (critical datasets' checks, SQL predicates, columns, threshold",
+      "overrides) without starting Spark. Exits 2 and lists every problem when one is found."
     })
 final class ValidateCommand implements Callable<Integer> {
   @ParentCommand MedallaCli root;
@@ -24,7 +29,10 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     CliContext context = root.context();
     String environment = context.settings().environment();
-    List<String> problems = context.registry().problems();
+    List<String> problems = new ArrayList<>(context.registry().problems());
+    problems.addAll(
+        new Thresholds(context.settings().get(ConfigKeys.QUALITY_THRESHOLDS))
+            .problems(context.registry().all().stream().map(Pipeline::spec).toList()));
     PrintWriter out = context.environment().out();
     if (!problems.isEmpty()) {
       PrintWriter err = context.environment().err();

@@ -83,6 +83,12 @@ public final class ConfigKeys {
           "medalla.commit.initial-backoff",
           ConfigType.DURATION,
           "Wait before the first commit retry; doubles with each retry.");
+  public static final ConfigKey<Map<String, String>> QUALITY_THRESHOLDS =
+      new ConfigKey<>(
+          "medalla.quality.thresholds",
+          ConfigType.STRING_MAP,
+          "Threshold overrides per environment: \"PIPELINE.EXPECTATION\" = value, e.g."
+              + " \"silver_product.events.fresh_occurred_at\" = 48h.");
   public static final ConfigKey<Integer> DEMO_SCALE =
       new ConfigKey<>(
           "medalla.demo.scale",
@@ -117,6 +123,7 @@ public final class ConfigKeys {
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,
+          QUALITY_THRESHOLDS,
           DEMO_SCALE,
           DEMO_DAYS,
           DEMO_START_DATE,

@@ -1,8 +1,5 @@
 package io.medalla.run;
 
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
@@ -15,20 +12,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/**
- * The run context handed to a transformation. Reads are limited to the spec's inputs, and every
- * dataset read is observed so the run knows how many rows it read.
- */
+/** The run context handed to a transformation. Reads are limited to the spec's inputs. */
 final class DefaultRunContext implements RunContext {
-  static final String READ_OBSERVATION_PREFIX = "medalla_read_";
-
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final PipelineSpec spec;
   private final String runId;
   private final LocalDate logicalDate;
   private final String environment;
-  private int reads;
 
   DefaultRunContext(
       SparkSession spark,
@@ -87,11 +78,6 @@ final class DefaultRunContext implements RunContext {
           path,
           input);
     }
-    return observed(spark.read().format("delta").load(path));
-  }
-
-  /** Counts the rows flowing out of {@code records} when the run materializes its output. */
-  Dataset<Row> observed(Dataset<Row> records) {
-    return records.observe(READ_OBSERVATION_PREFIX + reads++, count(lit(1)).as("rows"));
+    return spark.read().format("delta").load(path);
   }
 }

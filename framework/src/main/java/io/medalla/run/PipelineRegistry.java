@@ -5,6 +5,7 @@ import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.TableId;
+import io.medalla.quality.ExpectationChecks;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -83,6 +84,7 @@ public final class PipelineRegistry {
       }
     }
     for (Pipeline pipeline : byName.values()) {
+      problems.addAll(ExpectationChecks.problems(pipeline.spec()));
       for (TableId input : pipeline.spec().inputs()) {
         if (!byName.containsKey(input.catalogName())) {
           problems.add(

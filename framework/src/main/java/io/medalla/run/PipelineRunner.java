@@ -14,11 +14,18 @@ import io.medalla.api.GoldPipeline;
 import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
+import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
 import io.medalla.config.ConfigKeys;
 import io.medalla.config.MedallaSettings;
 import io.medalla.ops.Alerts;
 import io.medalla.ops.Redaction;
+import io.medalla.quality.CheckResult;
+import io.medalla.quality.CheckStatus;
+import io.medalla.quality.QualityGate;
+import io.medalla.quality.QualityStore;
+import io.medalla.quality.QualityVerdict;
+import io.medalla.quality.Thresholds;
 import io.medalla.table.DeltaPublisher;
 import io.medalla.table.DeltaTables;
 import io.medalla.table.Warehouse;
@@ -40,7 +47,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import scala.collection.JavaConverters;
 
 /**
  * Runs a pipeline through the whole lifecycle: plan, guard, read, transform, conform, audit,
@@ -59,9 +65,10 @@ public final class PipelineRunner {
   private final Alerts alerts;
   private final WritePolicy writePolicy;
   private final DeltaPublisher publisher;
-  private final List<AuditHook> auditHooks;
+  private final QualityGate qualityGate;
+  private final QualityStore qualityStore;
 
-  public PipelineRunner(SparkSession spark, MedallaSettings settings, List<AuditHook> auditHooks) {
+  public PipelineRunner(SparkSession spark, MedallaSettings settings) {
     this.spark = requireNonNull(spark, "spark is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.warehouse = new Warehouse(settings.warehouse());
@@ -72,7 +79,8 @@ public final class PipelineRunner {
         new DeltaPublisher(
             settings.get(ConfigKeys.COMMIT_MAX_RETRIES),
             settings.get(ConfigKeys.COMMIT_INITIAL_BACKOFF));
-    this.auditHooks = List.copyOf(auditHooks);
+    this.qualityGate = new QualityGate(new Thresholds(settings.get(ConfigKeys.QUALITY_THRESHOLDS)));
+    this.qualityStore = new QualityStore(spark, warehouse);
   }
 
   /** The warehouse this runner writes. */
@@ -99,6 +107,7 @@ public final class PipelineRunner {
     spark.sparkContext().setJobGroup("medalla-" + runId, spec.pipelineName(), false);
     LOG.info("Starting run of {} for {}", spec.pipelineName(), logicalDate);
     long rowsRead = 0;
+    long rowsProduced = 0;
     Dataset<Row> candidate = null;
     try {
       step(spec, logicalDate, "guard");
@@ -116,7 +125,8 @@ public final class PipelineRunner {
       Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartition(spec, logicalDate));
       Row measures = measured.first();
       long candidateRows = measures.getLong(0);
-      rowsRead = rowsObserved(measured);
+      rowsProduced = candidateRows;
+      rowsRead = ScannedRows.of(measured.queryExecution().executedPlan());
       if (measures.getLong(1) > 0) {
         throw new MedallaException(
             ErrorCode.INVALID_PIPELINE,
@@ -131,15 +141,22 @@ public final class PipelineRunner {
       }
 
       step(spec, logicalDate, "audit");
-      for (AuditHook hook : auditHooks) {
-        hook.audit(spec, candidate, candidateRows, context);
-      }
+      QualityVerdict verdict = audit(spec, candidate, candidateRows, context);
 
       step(spec, logicalDate, "publish");
       DeltaPublisher.Published published =
           publisher.publish(
-              spark, warehouse.path(spec.output()), spec, candidate, runId, logicalDate);
+              spark,
+              warehouse.path(spec.output()),
+              spec,
+              verdict.publishable(),
+              runId,
+              logicalDate);
       RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
+      if (!spec.expectations().isEmpty()) {
+        qualityStore.quarantine(spec.output(), runId, logicalDate, verdict.quarantined());
+        qualityStore.recordMetrics(runId, spec.output(), logicalDate, verdict.metrics());
+      }
       RunRecord record =
           new RunRecord(
               runId,
@@ -151,7 +168,9 @@ public final class PipelineRunner {
               startedAt,
               Instant.now(),
               rowsRead,
+              candidateRows,
               published.rowsWritten(),
+              verdict.quarantinedRows(),
               Optional.of(published.tableVersion()),
               Optional.empty(),
               Optional.empty(),
@@ -160,17 +179,19 @@ public final class PipelineRunner {
       step(spec, logicalDate, "record");
       ledger.record(record);
       LOG.info(
-          "Run {} {}: read {} rows, wrote {} rows, {} at version {} in {} ms",
+          "Run {} {}: read {} rows, wrote {} rows, quarantined {}, {} at version {} in {} ms",
           runId,
           status,
           rowsRead,
           published.rowsWritten(),
+          verdict.quarantinedRows(),
           spec.output(),
           published.tableVersion(),
           record.duration().toMillis());
       return new RunResult(record, Optional.empty(), Optional.empty());
     } catch (RuntimeException | LinkageError e) {
-      return fail(spec, logicalDate, parameters, runId, startedAt, rowsRead, principal, e);
+      return fail(
+          spec, logicalDate, parameters, runId, startedAt, rowsRead, rowsProduced, principal, e);
     } finally {
       if (candidate != null) {
         candidate.unpersist();
@@ -180,13 +201,55 @@ public final class PipelineRunner {
     }
   }
 
+  /**
+   * Runs the quality gate and records its results; throws when a blocking expectation failed, so
+   * nothing is published.
+   */
+  private QualityVerdict audit(
+      PipelineSpec spec, Dataset<Row> candidate, long candidateRows, RunContext context) {
+    if (spec.expectations().isEmpty()) {
+      return new QualityVerdict(List.of(), candidate, candidateRows, Optional.empty(), 0, Map.of());
+    }
+    QualityVerdict verdict =
+        qualityGate.evaluate(
+            spec,
+            candidate,
+            candidateRows,
+            context,
+            qualityStore.history(spec.output(), context.logicalDate()));
+    qualityStore.recordResults(
+        context.runId(), spec.output(), context.logicalDate(), verdict.results());
+    for (CheckResult result : verdict.results()) {
+      if (result.status() == CheckStatus.FAILED) {
+        LOG.warn(
+            "Expectation {} ({}) failed: {}",
+            result.expectation(),
+            result.severity(),
+            result.message());
+      }
+    }
+    List<CheckResult> blocking = verdict.blocking();
+    if (!blocking.isEmpty()) {
+      throw new MedallaException(
+          ErrorCode.QUALITY_GATE_BLOCKED,
+          "Cannot publish %s: the quality gate blocked it (%s). Nothing was published; fix the"
+              + " data or the rule, then re-run. Details: `medalla quality %s`",
+          spec.output(),
+          blocking.stream()
+              .map(result -> result.expectation() + ": " + result.message())
+              .collect(java.util.stream.Collectors.joining("; ")),
+          spec.output());
+    }
+    return verdict;
+  }
+
   private Dataset<Row> transform(
       Pipeline pipeline, DefaultRunContext context, LocalDate logicalDate) {
     if (pipeline instanceof BronzePipeline bronze) {
       Dataset<Row> records =
           SourceReader.read(
               spark, settings.landing(), bronze.spec().source().orElseThrow(), logicalDate);
-      return bronze.transform(context.observed(records), context);
+      return bronze.transform(records, context);
     }
     if (pipeline instanceof SilverPipeline silver) {
       return silver.transform(context);
@@ -201,6 +264,7 @@ public final class PipelineRunner {
       String runId,
       Instant startedAt,
       long rowsRead,
+      long rowsProduced,
       String principal,
       Throwable error) {
     ErrorCode code =
@@ -226,6 +290,8 @@ public final class PipelineRunner {
             startedAt,
             Instant.now(),
             rowsRead,
+            rowsProduced,
+            0,
             0,
             version,
             Optional.of(code.name()),
@@ -275,15 +341,6 @@ public final class PipelineRunner {
                         not(col(column).eqNullSafe(lit(java.sql.Date.valueOf(logicalDate)))),
                         lit(1))))
         .orElse(lit(0L));
-  }
-
-  private static long rowsObserved(Dataset<Row> materialized) {
-    return JavaConverters.mapAsJavaMap(materialized.queryExecution().observedMetrics())
-        .entrySet()
-        .stream()
-        .filter(entry -> entry.getKey().startsWith(DefaultRunContext.READ_OBSERVATION_PREFIX))
-        .mapToLong(entry -> entry.getValue().getLong(0))
-        .sum();
   }
 
   /** The stack trace as text, so it can be masked whatever logging backend prints it. */

@@ -28,7 +28,9 @@ public final class RunLedger {
               + " logical_date DATE NOT NULL, parameters STRING, status STRING NOT NULL,"
               + " started_at TIMESTAMP NOT NULL, ended_at TIMESTAMP NOT NULL,"
               + " duration_ms BIGINT NOT NULL, rows_read BIGINT NOT NULL,"
-              + " rows_written BIGINT NOT NULL, output_version BIGINT, error_code STRING,"
+              + " rows_produced BIGINT NOT NULL,"
+              + " rows_written BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,"
+              + " output_version BIGINT, error_code STRING,"
               + " error_class STRING, error_message STRING, principal STRING NOT NULL");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +62,9 @@ public final class RunLedger {
             Timestamp.from(run.endedAt()),
             run.duration().toMillis(),
             run.rowsRead(),
+            run.rowsProduced(),
             run.rowsWritten(),
+            run.rowsQuarantined(),
             run.outputVersion().orElse(null),
             run.errorCode().orElse(null),
             run.errorClass().orElse(null),

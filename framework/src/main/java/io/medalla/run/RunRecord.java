@@ -20,7 +20,9 @@ import java.util.Optional;
  * @param startedAt when the run started
  * @param endedAt when the run ended
  * @param rowsRead rows read from inputs or source files
+ * @param rowsProduced rows of the candidate output the transformation produced
  * @param rowsWritten rows the output commit wrote
+ * @param rowsQuarantined rows of the candidate output moved to quarantine by the quality gate
  * @param outputVersion the output table's version after the run, if the table exists
  * @param errorCode the stable error code of a failed run
  * @param errorClass the exception class of a failed run
@@ -37,7 +39,9 @@ public record RunRecord(
     Instant startedAt,
     Instant endedAt,
     long rowsRead,
+    long rowsProduced,
     long rowsWritten,
+    long rowsQuarantined,
     Optional<Long> outputVersion,
     Optional<String> errorCode,
     Optional<String> errorClass,

@@ -14,6 +14,9 @@ public final class Warehouse {
   /** Folder of the operational tables (run ledger, quality results, ...). */
   public static final String OPS_FOLDER = "_ops";
 
+  /** Folder of the quarantine tables, mirroring the layout of the tables they belong to. */
+  public static final String QUARANTINE_FOLDER = "_quarantine";
+
   private final String root;
 
   /** A warehouse at {@code root}: a Hadoop URI, or a local path made absolute. */
@@ -39,6 +42,11 @@ public final class Warehouse {
   /** The storage path of an operational table. */
   public String opsPath(String name) {
     return root + "/" + OPS_FOLDER + "/" + name;
+  }
+
+  /** The storage path of a table's quarantine. */
+  public String quarantinePath(TableId table) {
+    return root + "/" + QUARANTINE_FOLDER + "/" + table.relativePath();
   }
 
   private static String stripTrailingSlash(String value) {

@@ -52,6 +52,10 @@ class TestPipelineSpec {
             .inputs("bronze_product.events", "silver_product.users")
             .keys("event_id", "user_id")
             .critical()
+            .expect(
+                Expect.schema("event_id STRING, user_id BIGINT, occurred_at TIMESTAMP").fail(),
+                Expect.unique("event_id", "user_id").fail(),
+                Expect.fresh("occurred_at", java.time.Duration.ofHours(6)).fail())
             .build();
 
     assertThat(spec.inputs())
@@ -218,7 +222,8 @@ class TestPipelineSpec {
             java.util.Optional.empty(),
             java.util.List.of(),
             java.util.Optional.empty(),
-            false);
+            false,
+            java.util.List.of());
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));

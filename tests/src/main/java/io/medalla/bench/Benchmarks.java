@@ -25,10 +25,13 @@ import picocli.CommandLine.Command;
  *       gold pipeline through {@link io.medalla.run.PipelineRunner} against the same Delta write
  *       done with bare Spark;
  *   <li>{@code demo [--scales 1,10] [--days D]}: the {@code demo} command at several scales, with
- *       wall time and rows per second of each stage taken from the run ledger.
+ *       wall time and rows per second of each stage taken from the run ledger;
+ *   <li>{@code quality [--rows N] [--iterations K]}: the quality gate's cost, a gold pipeline with
+ *       a critical dataset's expectations against the same pipeline with none, Deequ's single
+ *       analysis pass against one pass per analyzer, and the gate's parts on their own.
  * </ul>
  *
- * Both use one {@code local[*]} session configured as the CLI configures it, in a temporary
+ * All use one {@code local[*]} session configured as the CLI configures it, in a temporary
  * directory that is deleted afterwards. Run it with the Java 17 flags Spark needs, for example
  * {@code java -Xmx6g --add-opens=... -cp <runtime class path> io.medalla.bench.Benchmarks
  * overhead}.
@@ -37,7 +40,7 @@ import picocli.CommandLine.Command;
     name = "benchmarks",
     mixinStandardHelpOptions = true,
     description = "Measures Medalla against bare Spark in one JVM.",
-    subcommands = {OverheadBenchmark.class, DemoBenchmark.class})
+    subcommands = {OverheadBenchmark.class, DemoBenchmark.class, QualityBenchmark.class})
 public final class Benchmarks implements Runnable {
   /** Runs the benchmark named by the first argument and exits with its status. */
   public static void main(String[] args) {

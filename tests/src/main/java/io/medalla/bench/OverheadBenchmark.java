@@ -69,7 +69,7 @@ final class OverheadBenchmark implements Callable<Integer> {
     try {
       MedallaSettings settings = Benchmarks.settings(directory);
       SparkSession spark = Benchmarks.spark(settings);
-      PipelineRunner runner = new PipelineRunner(spark, settings, List.of());
+      PipelineRunner runner = new PipelineRunner(spark, settings);
       String inputPath = runner.warehouse().path(INPUT);
       spark.range(rows).write().format("delta").save(inputPath);
       Round round =
@@ -183,6 +183,8 @@ final class OverheadBenchmark implements Callable<Integer> {
           RunStatus.SUCCEEDED,
           now,
           now,
+          0,
+          0,
           0,
           0,
           Optional.empty(),

@@ -6,7 +6,6 @@ import io.medalla.api.Pipeline;
 import io.medalla.api.TableId;
 import io.medalla.config.ConfigLoader;
 import io.medalla.config.MedallaSettings;
-import io.medalla.run.AuditHook;
 import io.medalla.run.PipelineRunner;
 import io.medalla.run.RunResult;
 import io.medalla.table.Warehouse;
@@ -40,27 +39,25 @@ public final class TestWarehouse {
   private final MedallaSettings settings;
   private final PipelineRunner runner;
 
-  private TestWarehouse(Path root, MedallaSettings settings, List<AuditHook> auditHooks) {
+  private TestWarehouse(Path root, MedallaSettings settings) {
     this.root = root;
     this.settings = settings;
-    this.runner = new PipelineRunner(SharedSpark.session(), settings, auditHooks);
+    this.runner = new PipelineRunner(SharedSpark.session(), settings);
   }
 
   /** A warehouse below {@code directory} with default settings. */
   public static TestWarehouse create(Path directory) {
-    return create(directory, Map.of(), List.of());
+    return create(directory, Map.of());
   }
 
   /**
    * A warehouse below {@code directory}.
    *
    * @param settings extra {@code medalla.*} settings, as if given with {@code --set}
-   * @param auditHooks hooks run between conform and publish
    */
-  public static TestWarehouse create(
-      Path directory, Map<String, String> settings, List<AuditHook> auditHooks) {
+  public static TestWarehouse create(Path directory, Map<String, String> settings) {
     requireNonNull(directory, "directory is null");
-    return new TestWarehouse(directory, settings(directory, settings, Map.of()), auditHooks);
+    return new TestWarehouse(directory, settings(directory, settings, Map.of()));
   }
 
   /**
@@ -115,6 +112,14 @@ public final class TestWarehouse {
   /** Reads a table by catalog name. */
   public Dataset<Row> table(String catalogName) {
     return spark().read().format("delta").load(warehouse().path(TableId.parse(catalogName)));
+  }
+
+  /** Reads the quarantine of a table, by the table's catalog name. */
+  public Dataset<Row> quarantine(String catalogName) {
+    return spark()
+        .read()
+        .format("delta")
+        .load(warehouse().quarantinePath(TableId.parse(catalogName)));
   }
 
   /** The run ledger's rows. */

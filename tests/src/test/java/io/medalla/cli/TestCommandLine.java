@@ -26,7 +26,7 @@ class TestCommandLine {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "run", "list", "describe", "validate", "status"})
+  @ValueSource(strings = {"demo", "run", "list", "describe", "validate", "status", "quality"})
   void everyCommandHasHelp(String command) {
     CliRunner.Outcome outcome = cli.run(command, "--help");
 
@@ -40,7 +40,7 @@ class TestCommandLine {
 
     assertThat(outcome.status()).isZero();
     assertThat(outcome.out())
-        .contains("demo", "run", "list", "describe", "validate", "status")
+        .contains("demo", "run", "list", "describe", "validate", "status", "quality")
         .contains("3   a quality gate blocked publishing");
   }
 

@@ -12,7 +12,6 @@ import io.medalla.run.RunResult;
 import io.medalla.spark.SparkSessions;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -40,8 +39,7 @@ public final class LeakProbe {
                     "medalla.spark.master", "local[1]"),
                 Map.of()));
     Logging.configure(settings.get(ConfigKeys.LOG_FORMAT), settings.get(ConfigKeys.LOG_LEVEL));
-    PipelineRunner runner =
-        new PipelineRunner(SparkSessions.getOrCreate(settings), settings, List.of());
+    PipelineRunner runner = new PipelineRunner(SparkSessions.getOrCreate(settings), settings);
     RunResult result = runner.run(new LeakingPipeline(), LocalDate.of(2026, 11, 1), Map.of());
     System.exit(result.exitStatus());
   }

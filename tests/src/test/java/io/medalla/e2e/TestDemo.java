@@ -69,7 +69,14 @@ class TestDemo {
     assertThat(first.out())
         .contains("bronze_product.events", "silver_product.events")
         .contains("gold_product.daily_active_users")
-        .contains("6 runs, 0 failed");
+        .contains("6 runs, 0 failed")
+        .contains("Every row produced was published or quarantined");
+    Dataset<Row> quarantine = table("_quarantine/silver/product/events");
+    assertThat(quarantine.count())
+        .as("per day: 2 unknown event types, 2 unknown platforms, 2 without user, 2 malformed")
+        .isEqualTo(16);
+    assertThat(quarantine.where(col("record").contains("page_veiw")).first().getList(2))
+        .containsExactly("allowed_event_type");
     Map<String, List<Row>> before = new java.util.HashMap<>();
     for (String table : TABLES) {
       assertThat(table(table).count()).as(table).isPositive();
@@ -109,6 +116,15 @@ class TestDemo {
                 .orderBy(col("ended_at").desc())
                 .first()
                 .getAs("run_id"));
+
+    Outcome quality =
+        medalla(Map.of(), "quality", "silver_product.events", "--json", "--warehouse", warehouse);
+    JsonNode qualityDocument = JSON.readTree(quality.out());
+    assertThat(qualityDocument.get("results").findValuesAsText("expectation"))
+        .contains("unique_event_id", "fresh_occurred_at", "schema", "allowed_event_type");
+    assertThat(qualityDocument.get("trend").get("unique_event_id"))
+        .as("two dates, each run twice")
+        .hasSize(4);
 
     Outcome status =
         medalla(Map.of(), "status", "--json", "--limit", "3", "--warehouse", warehouse);

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medalla.api.ErrorCode;
-import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
 import io.medalla.table.DeltaCommit;
 import io.medalla.table.DeltaTables;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,34 +186,6 @@ class TestPipelineLifecycle {
     assertThat(ledgerRow.<String>getAs("error_code")).isEqualTo("RUN_FAILED");
     assertThat(ledgerRow.<Long>getAs("output_version")).isEqualTo(versionBefore);
     assertThat(warehouse.ledger().count()).isEqualTo(3);
-  }
-
-  @Test
-  void blockingAuditPublishesNothingAndExitsThree() {
-    landOrders(DAY_1, order("a", 10, DAY_1));
-    TestWarehouse audited =
-        TestWarehouse.create(
-            directory,
-            Map.of(),
-            List.of(
-                (spec, candidate, rows, context) -> {
-                  if (spec.output().layer() == io.medalla.api.Layer.SILVER) {
-                    throw new MedallaException(
-                        ErrorCode.QUALITY_GATE_BLOCKED,
-                        "Cannot publish %s: %d rows failed the probe",
-                        spec.output(),
-                        rows);
-                  }
-                }));
-    audited.run(new TestPipelines.BronzeOrders(), DAY_1);
-
-    RunResult blocked = audited.run(new TestPipelines.SilverOrders(), DAY_1);
-
-    assertThat(blocked.exitStatus()).isEqualTo(3);
-    assertThat(blocked.record().status()).isEqualTo(RunStatus.BLOCKED);
-    assertThat(blocked.record().errorMessage())
-        .contains("Cannot publish silver_test.orders: 1 rows failed the probe");
-    assertThat(DeltaTables.exists(audited.spark(), path("silver_test.orders"))).isFalse();
   }
 
   @Test

@@ -5,10 +5,12 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 
+import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.sql.Date;
+import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -24,6 +26,17 @@ public final class GoldDailyActiveUsers extends GoldPipeline {
           .inputs("silver_product.events")
           .keys("activity_date", "platform")
           .partitionedBy("activity_date")
+          .critical()
+          .expect(
+              Expect.schema(
+                      "activity_date DATE, platform STRING, active_users BIGINT, events BIGINT")
+                  .fail(),
+              Expect.unique("activity_date", "platform").fail(),
+              Expect.fresh("activity_date", Duration.ofDays(1)).fail(),
+              Expect.complete("activity_date", "platform", "active_users").fail(),
+              Expect.values("platform", SilverEvents.PLATFORMS).fail(),
+              Expect.satisfies("events_cover_users", "events >= active_users").fail(),
+              Expect.meanShift("active_users", 4.0).warn())
           .build();
 
   @Override

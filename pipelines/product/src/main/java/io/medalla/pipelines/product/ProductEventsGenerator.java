@@ -24,6 +24,9 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
   private static final String[] PLATFORMS = {"ios", "android", "web"};
   private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
+  /** Events per day of each contract-breaking kind: unknown type, unknown platform, no user. */
+  public static final int BAD_EVENTS_PER_KIND = 2;
+
   @Override
   public String domain() {
     return "product";
@@ -51,6 +54,15 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
       int lineCount = lines.size();
       for (int repeat = 0; repeat < 10 * scale; repeat++) {
         lines.add(lines.get(random.nextInt(lineCount)));
+      }
+      for (int bad = 0; bad < BAD_EVENTS_PER_KIND; bad++) {
+        String id = date + "-bad-" + bad;
+        long second = date.atStartOfDay().toEpochSecond(ZoneOffset.UTC) + 3600L * (bad + 1);
+        lines.add(event(id, 0, 7, "page_veiw", "web", second));
+        lines.add(event(id, 1, 7, "page_view", "windows_phone", second));
+        lines.add(
+            event(id, 2, 7, "page_view", "web", second)
+                .replace("\"user_id\":7", "\"user_id\":null"));
       }
       lines.add("{\"event_id\": \"" + date + "-broken\", \"user_id\": 1, \"event_ty");
       lines.add(

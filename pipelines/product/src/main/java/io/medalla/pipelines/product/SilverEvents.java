@@ -1,26 +1,36 @@
 package io.medalla.pipelines.product;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_timestamp;
 
+import io.medalla.api.Expect;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
 import java.sql.Date;
+import java.time.Duration;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
  * Typed, deduplicated product events of one UTC day. An event belongs to the day it occurred on,
- * whichever day's batch brought it; a repeated event id is kept once (the first ingested copy).
+ * whichever day's batch brought it; a repeated event id is kept once (the first ingested copy). A
+ * record whose time is missing or unreadable belongs to its batch's day. Records breaking the event
+ * contract (no id, user or time; an unknown event type or platform) are quarantined with their
+ * reasons, never dropped.
  */
 public final class SilverEvents extends SilverPipeline {
   /** The event types the apps send, in funnel order. */
   public static final String[] EVENT_TYPES = {"page_view", "add_to_cart", "checkout", "purchase"};
+
+  /** The platforms the apps run on. */
+  public static final String[] PLATFORMS = {"ios", "android", "web"};
 
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_product.events")
@@ -30,6 +40,20 @@ public final class SilverEvents extends SilverPipeline {
           .inputs("bronze_product.events")
           .keys("event_id")
           .partitionedBy("event_date")
+          .critical()
+          .expect(
+              Expect.schema(
+                      "event_id STRING, user_id BIGINT, session_id STRING, event_type STRING,"
+                          + " platform STRING, occurred_at TIMESTAMP, event_date DATE")
+                  .fail(),
+              Expect.unique("event_id").fail(),
+              Expect.fresh("occurred_at", Duration.ofHours(6)).fail(),
+              Expect.rowCount(1, 1_000_000_000).fail(),
+              Expect.complete("event_id", "user_id", "occurred_at").quarantine(),
+              Expect.values("event_type", EVENT_TYPES).quarantine(),
+              Expect.values("platform", PLATFORMS).quarantine(),
+              Expect.rowCountChange(0.5, 2.0).warn(),
+              Expect.nullRateDrift("session_id", 0.05).warn())
           .build();
 
   @Override
@@ -42,18 +66,16 @@ public final class SilverEvents extends SilverPipeline {
     Dataset<Row> typed =
         context
             .read("bronze_product.events")
-            .where(col("_corrupt_record").isNull())
             .withColumn("occurred_at", to_timestamp(col("occurred_at")))
-            .withColumn("event_date", to_date(col("occurred_at")))
-            .where(col("event_date").equalTo(lit(Date.valueOf(context.logicalDate()))))
-            .where(col("event_type").isin((Object[]) EVENT_TYPES))
-            .where(col("user_id").isNotNull().and(col("event_id").isNotNull()));
+            .withColumn(
+                "event_date", coalesce(to_date(col("occurred_at")), to_date(col("_batch_id"))))
+            .where(col("event_date").equalTo(lit(Date.valueOf(context.logicalDate()))));
+    Column firstCopy =
+        row_number()
+            .over(Window.partitionBy("event_id").orderBy(col("_ingested_at"), col("_source")));
     return typed
-        .withColumn(
-            "copy",
-            row_number()
-                .over(Window.partitionBy("event_id").orderBy(col("_ingested_at"), col("_source"))))
-        .where(col("copy").equalTo(1))
+        .withColumn("copy", firstCopy)
+        .where(col("event_id").isNull().or(col("copy").equalTo(1)))
         .select(
             "event_id",
             "user_id",
