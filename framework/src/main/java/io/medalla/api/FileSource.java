@@ -15,7 +15,8 @@ import java.util.Map;
  * @param schema the declared record schema as Spark DDL, for example {@code "id STRING, n INT"}
  * @param options extra Spark reader options
  */
-public record FileSource(String format, String folder, String schema, Map<String, String> options) {
+public record FileSource(String format, String folder, String schema, Map<String, String> options)
+    implements Source {
   public FileSource {
     requireNonNull(format, "format is null");
     requireNonNull(folder, "folder is null");
@@ -35,6 +36,11 @@ public record FileSource(String format, String folder, String schema, Map<String
           folder);
     }
     options = Map.copyOf(options);
+  }
+
+  @Override
+  public String describe() {
+    return format + ":" + folder;
   }
 
   /** A folder of JSON-lines files. */

@@ -9,10 +9,26 @@ import java.util.Set;
  * which metadata columns the framework adds to every table of the layer.
  */
 public enum Layer {
-  /** Raw records as received, append-only, bad records kept. Reads sources only. */
-  BRONZE(List.of("_ingested_at", "_source", "_run_id", "_batch_id", "_corrupt_record")),
-  /** Cleaned, typed, deduplicated, conformed domain tables. Reads bronze and silver. */
-  SILVER(List.of("_run_id", "_updated_at")),
+  /**
+   * Raw records as received, append-only, bad records kept. Reads sources only. {@code _source} and
+   * {@code _line} locate a file record; {@code _change_op} marks database extractions: {@code r} a
+   * row read, {@code d} a row deleted at the source.
+   */
+  BRONZE(
+      List.of(
+          "_ingested_at",
+          "_source",
+          "_line",
+          "_run_id",
+          "_batch_id",
+          "_corrupt_record",
+          "_change_op")),
+  /**
+   * Cleaned, typed, deduplicated, conformed domain tables. Reads bronze and silver. Tables fed by a
+   * change feed also keep the applied event's {@code _change_op}, {@code _change_lsn} and {@code
+   * _change_ts}.
+   */
+  SILVER(List.of("_run_id", "_updated_at", "_change_op", "_change_lsn", "_change_ts")),
   /** Business data products with documented contracts. Reads silver and gold. */
   GOLD(List.of("_run_id"));
 

@@ -18,24 +18,26 @@ import java.util.Set;
  * @param owner the accountable team or person, required (for example {@code product-data@acme.io})
  * @param description one sentence on what the table holds
  * @param inputs the Medalla tables this pipeline reads; empty for bronze
- * @param source the landing folder a bronze pipeline ingests; absent for silver and gold
+ * @param source what a bronze pipeline ingests; absent for silver and gold
  * @param keys the columns that identify a row; a silver or gold table with keys and no partition
  *     column is merged by them
  * @param partitionColumn a {@code DATE} column; each run replaces the partition of its logical date
  * @param critical whether the table is a critical dataset: it must declare freshness, uniqueness
  *     and schema expectations
  * @param expectations the quality rules checked on every run's output before it is published
+ * @param changeFeed the change events a silver table applies as SCD1 or SCD2, keyed by {@code keys}
  */
 public record PipelineSpec(
     TableId output,
     String owner,
     String description,
     List<TableId> inputs,
-    Optional<FileSource> source,
+    Optional<Source> source,
     List<String> keys,
     Optional<String> partitionColumn,
     boolean critical,
-    List<Expectation> expectations) {
+    List<Expectation> expectations,
+    Optional<ChangeFeed> changeFeed) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -71,7 +73,23 @@ public record PipelineSpec(
         throw invalid(output, "declare at least one input table");
       }
     }
+    requireNonNull(changeFeed, "changeFeed is null");
     checkExpectations(output, inputs, critical, expectations);
+    if (changeFeed.isPresent()) {
+      if (output.layer() != Layer.SILVER) {
+        throw invalid(output, "only silver tables apply change feeds");
+      }
+      if (keys.isEmpty()) {
+        throw invalid(output, "a change feed is applied by key; declare keys(...)");
+      }
+      if (partitionColumn.isPresent()) {
+        throw invalid(output, "a table fed by a change feed is merged by key, not partitioned");
+      }
+      if (!inputs.contains(changeFeed.get().input())) {
+        throw invalid(
+            output, "the change feed's table " + changeFeed.get().input() + " is not an input");
+      }
+    }
     for (TableId input : inputs) {
       if (!output.layer().mayRead(input.layer())) {
         throw invalid(
@@ -141,6 +159,11 @@ public record PipelineSpec(
     if (output.layer() == Layer.BRONZE) {
       return WriteMode.IDEMPOTENT_APPEND;
     }
+    if (changeFeed.isPresent()) {
+      return changeFeed.get().history() == ChangeHistory.SCD1
+          ? WriteMode.SCD1_MERGE
+          : WriteMode.SCD2_MERGE;
+    }
     if (partitionColumn.isPresent()) {
       return WriteMode.PARTITION_OVERWRITE;
     }
@@ -158,11 +181,12 @@ public record PipelineSpec(
     private String owner;
     private String description = "";
     private final List<TableId> inputs = new ArrayList<>();
-    private FileSource source;
+    private Source source;
     private final List<String> keys = new ArrayList<>();
     private String partitionColumn;
     private boolean critical;
     private final List<Expectation> expectations = new ArrayList<>();
+    private ChangeFeed changeFeed;
 
     private Builder(TableId output) {
       this.output = output;
@@ -188,8 +212,8 @@ public record PipelineSpec(
       return this;
     }
 
-    /** The landing source of a bronze pipeline. */
-    public Builder source(FileSource source) {
+    /** What a bronze pipeline ingests: landing files or a database table. */
+    public Builder source(Source source) {
       this.source = requireNonNull(source, "source is null");
       return this;
     }
@@ -218,6 +242,18 @@ public record PipelineSpec(
       return this;
     }
 
+    /**
+     * Applies a change feed to this silver table by its keys; the feed's bronze table becomes an
+     * input.
+     */
+    public Builder changes(ChangeFeed feed) {
+      this.changeFeed = requireNonNull(feed, "feed is null");
+      if (!inputs.contains(feed.input())) {
+        inputs.add(feed.input());
+      }
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -229,7 +265,8 @@ public record PipelineSpec(
           keys,
           Optional.ofNullable(partitionColumn),
           critical,
-          expectations);
+          expectations,
+          Optional.ofNullable(changeFeed));
     }
   }
 }

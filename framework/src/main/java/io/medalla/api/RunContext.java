@@ -27,6 +27,19 @@ public interface RunContext {
    */
   Dataset<Row> read(TableId input);
 
+  /**
+   * The rows a change-data pipeline merges for this run: for the keys changed in the logical date's
+   * batch, their latest state (SCD1) or all their versions (SCD2), resolved from every event the
+   * feed's bronze table holds for them.
+   *
+   * @throws MedallaException with {@link ErrorCode#INVALID_PIPELINE} when the spec declares no
+   *     change feed
+   */
+  default Dataset<Row> changes() {
+    throw new MedallaException(
+        ErrorCode.INVALID_PIPELINE, "Cannot resolve changes: this run has no change feed");
+  }
+
   /** Reads an input table declared in the spec, by catalog name. */
   default Dataset<Row> read(String catalogName) {
     return read(TableId.parse(catalogName));

@@ -9,5 +9,9 @@ public enum WriteMode {
   /** Upsert by the spec's keys ({@code MERGE}). */
   MERGE,
   /** Replace the whole table (small snapshot tables without keys or partition). */
-  FULL_OVERWRITE
+  FULL_OVERWRITE,
+  /** Apply a change feed's current state by key: upsert, delete ({@code MERGE}). */
+  SCD1_MERGE,
+  /** Apply a change feed's versions by key and sequence: insert new, close old ({@code MERGE}). */
+  SCD2_MERGE
 }

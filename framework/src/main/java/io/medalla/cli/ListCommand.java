@@ -1,6 +1,7 @@
 package io.medalla.cli;
 
 import io.medalla.api.Pipeline;
+import io.medalla.api.Source;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class ListCommand implements Callable<Integer> {
           pipeline.spec().writeMode().name().toLowerCase(java.util.Locale.ROOT),
           pipeline.spec().owner(),
           pipeline.spec().inputs().isEmpty()
-              ? pipeline.spec().source().map(source -> "landing:" + source.folder()).orElse("")
+              ? pipeline.spec().source().map(Source::describe).orElse("")
               : pipeline.spec().inputs().toString());
     }
     return 0;

@@ -19,8 +19,7 @@ final class PipelineDescriptions {
     description.put("owner", spec.owner());
     description.put("description", spec.description());
     description.put("inputs", spec.inputs().stream().map(TableId::catalogName).toList());
-    spec.source()
-        .ifPresent(source -> description.put("source", source.format() + ":" + source.folder()));
+    spec.source().ifPresent(source -> description.put("source", source.describe()));
     description.put("keys", spec.keys());
     description.put("partition_column", spec.partitionColumn().orElse(null));
     description.put("write_mode", spec.writeMode().name().toLowerCase(java.util.Locale.ROOT));

@@ -1,10 +1,14 @@
 package io.medalla.config;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The registry of every {@code medalla.*} configuration key. A key not listed here is rejected at
@@ -83,6 +87,12 @@ public final class ConfigKeys {
           "medalla.commit.initial-backoff",
           ConfigType.DURATION,
           "Wait before the first commit retry; doubles with each retry.");
+  public static final ConfigKey<Map<String, String>> CONNECTIONS =
+      new ConfigKey<>(
+          "medalla.connections",
+          secretReferencesOf("url", "user", "password"),
+          "Database connections of JDBC sources, by name, e.g. commerce_db.url ="
+              + " \"env:COMMERCE_DB_URL\"; see JDBC sources.");
   public static final ConfigKey<Map<String, String>> QUALITY_THRESHOLDS =
       new ConfigKey<>(
           "medalla.quality.thresholds",
@@ -123,6 +133,7 @@ public final class ConfigKeys {
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,
+          CONNECTIONS,
           QUALITY_THRESHOLDS,
           DEMO_SCALE,
           DEMO_DAYS,
@@ -130,6 +141,62 @@ public final class ConfigKeys {
           DEMO_SEED);
 
   private ConfigKeys() {}
+
+  /**
+   * An open object of named groups of secrets, {@code NAME.MEMBER = "env:VARIABLE"}, read like
+   * {@link ConfigType#STRING_MAP}. The first member is required; an unknown member or a literal
+   * value is rejected at start-up, with a message naming the member and never the value.
+   */
+  private static ConfigType<Map<String, String>> secretReferencesOf(String... members) {
+    List<String> allowedMembers = List.of(members);
+    return new ConfigType<>() {
+      @Override
+      public Map<String, String> read(Config config, String path) {
+        Map<String, String> values = ConfigType.STRING_MAP.read(config, path);
+        List<String> problems = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+          String member = entry.getKey();
+          int dot = member.lastIndexOf('.');
+          if (dot <= 0 || !allowedMembers.contains(member.substring(dot + 1))) {
+            problems.add(
+                String.format(
+                    "%s.%s is not one of NAME.%s",
+                    path, member, String.join(", NAME.", allowedMembers)));
+            continue;
+          }
+          names.add(member.substring(0, dot));
+          try {
+            Secret.reference(entry.getValue());
+          } catch (ConfigType.InvalidValueException e) {
+            problems.add(path + "." + member + " is a literal value (hidden)");
+          }
+        }
+        for (String name : names) {
+          if (!values.containsKey(name + "." + allowedMembers.get(0))) {
+            problems.add(path + "." + name + "." + allowedMembers.get(0) + " is missing");
+          }
+        }
+        if (!problems.isEmpty()) {
+          throw new ConfigType.InvalidValueException(String.join("; ", problems));
+        }
+        return values;
+      }
+
+      @Override
+      public String allowed() {
+        return "an object of NAME { "
+            + String.join(", ", allowedMembers)
+            + " }, each a secret reference: env:VARIABLE_NAME or file:/path/to/file (never the"
+            + " value)";
+      }
+
+      @Override
+      public boolean isOpenObject() {
+        return true;
+      }
+    };
+  }
 
   /** The registered key with this path, if any. */
   public static Optional<ConfigKey<?>> find(String path) {

@@ -60,6 +60,17 @@ public final class MedallaSettings {
     return find(key).map(secret -> secret.reveal(environment));
   }
 
+  /**
+   * Reads the value of a secret referenced inside an object setting, such as a member of {@code
+   * medalla.connections}; the value is registered for redaction.
+   *
+   * @throws io.medalla.api.MedallaException with {@code INVALID_CONFIGURATION} when the variable is
+   *     not set or the file cannot be read
+   */
+  public String reveal(Secret secret) {
+    return requireNonNull(secret, "secret is null").reveal(environment);
+  }
+
   /** A copy with other values for some keys, for tests and programmatic runs. */
   public MedallaSettings with(Map<ConfigKey<?>, Object> overrides) {
     Map<ConfigKey<?>, Object> merged = new java.util.HashMap<>(values);

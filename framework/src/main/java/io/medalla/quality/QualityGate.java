@@ -58,16 +58,19 @@ public final class QualityGate {
   /**
    * Checks the candidate. Never throws for failed checks: the verdict says which block.
    *
+   * @param builtIn checks the framework adds for the pipeline's source
    * @param candidate the conformed output, cached by the caller
    * @param candidateRows its row count
    */
   public QualityVerdict evaluate(
       PipelineSpec spec,
+      List<Expectation> builtIn,
       Dataset<Row> candidate,
       long candidateRows,
       RunContext context,
       History history) {
-    List<Expectation> expectations = thresholds.apply(spec);
+    List<Expectation> expectations = new ArrayList<>(builtIn);
+    expectations.addAll(thresholds.apply(spec));
     String table = spec.pipelineName();
     List<String> outputColumns = Arrays.asList(candidate.columns());
     for (Expectation expectation : expectations) {

@@ -7,6 +7,7 @@ import io.medalla.api.ErrorCode;
 import io.medalla.api.Layer;
 import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
+import io.medalla.cdc.ChangeResolver;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,14 @@ final class Conformer {
               .flatMap(layer -> layer.metadataColumns().stream())
               .toList());
 
+  /** Bronze columns the source reader adds and the transformation must keep. */
+  private static final Set<String> SOURCE_COLUMNS =
+      Set.of("_source", "_line", "_corrupt_record", "_change_op");
+
+  /** Silver columns a change feed's resolution adds. */
+  private static final Set<String> CHANGE_COLUMNS =
+      Set.of(ChangeResolver.OPERATION, ChangeResolver.LSN, ChangeResolver.TIMESTAMP);
+
   private Conformer() {}
 
   static Dataset<Row> conform(
@@ -40,8 +49,9 @@ final class Conformer {
     for (String column : columns) {
       if (!column.startsWith("_")) {
         kept.add(output.col(column));
-      } else if (layer == Layer.BRONZE
-          && (column.equals("_source") || column.equals("_corrupt_record"))) {
+      } else if (layer == Layer.BRONZE && SOURCE_COLUMNS.contains(column)) {
+        kept.add(output.col(column));
+      } else if (spec.changeFeed().isPresent() && CHANGE_COLUMNS.contains(column)) {
         kept.add(output.col(column));
       } else if (!ALL_METADATA_COLUMNS.contains(column)) {
         throw invalid(

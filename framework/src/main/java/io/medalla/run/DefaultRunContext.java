@@ -1,10 +1,12 @@
 package io.medalla.run;
 
+import io.medalla.api.ChangeFeed;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.TableId;
+import io.medalla.cdc.ChangeResolver;
 import io.medalla.table.DeltaTables;
 import io.medalla.table.Warehouse;
 import java.time.LocalDate;
@@ -54,6 +56,20 @@ final class DefaultRunContext implements RunContext {
   @Override
   public SparkSession spark() {
     return spark;
+  }
+
+  @Override
+  public Dataset<Row> changes() {
+    ChangeFeed feed =
+        spec.changeFeed()
+            .orElseThrow(
+                () ->
+                    new MedallaException(
+                        ErrorCode.INVALID_PIPELINE,
+                        "Cannot resolve changes in pipeline %s: its spec declares no change feed;"
+                            + " add changes(ChangeFeed.debezium(...))",
+                        spec.pipelineName()));
+    return ChangeResolver.resolve(spec, read(feed.input()), logicalDate);
   }
 
   @Override

@@ -10,14 +10,21 @@ import static org.apache.spark.sql.functions.when;
 import io.medalla.api.Alert;
 import io.medalla.api.BronzePipeline;
 import io.medalla.api.ErrorCode;
+import io.medalla.api.Expect;
+import io.medalla.api.Expectation;
+import io.medalla.api.FileSource;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.JdbcSource;
 import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
+import io.medalla.api.Source;
 import io.medalla.config.ConfigKeys;
 import io.medalla.config.MedallaSettings;
+import io.medalla.ingest.FileReader;
+import io.medalla.ingest.JdbcReader;
 import io.medalla.ops.Alerts;
 import io.medalla.ops.Redaction;
 import io.medalla.quality.CheckResult;
@@ -35,6 +42,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +63,11 @@ import org.slf4j.MDC;
  */
 public final class PipelineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+  /** The built-in check that every ingested file record parsed. */
+  static final String WELL_FORMED = "well_formed";
+
+  private static final int MALFORMED_EXAMPLES = 10;
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -116,11 +129,15 @@ public final class PipelineRunner {
       step(spec, logicalDate, "read and transform");
       DefaultRunContext context =
           new DefaultRunContext(spark, warehouse, spec, runId, logicalDate, environment);
-      Dataset<Row> transformed = transform(pipeline, context, logicalDate);
+      long nextVersion =
+          DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
+              .map(commit -> commit.version() + 1)
+              .orElse(0L);
+      Transformed transformed = transform(pipeline, context, logicalDate);
 
       step(spec, logicalDate, "conform");
       candidate =
-          Conformer.conform(spec, transformed, runId, logicalDate)
+          Conformer.conform(spec, transformed.output(), runId, logicalDate)
               .persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartition(spec, logicalDate));
       Row measures = measured.first();
@@ -141,7 +158,7 @@ public final class PipelineRunner {
       }
 
       step(spec, logicalDate, "audit");
-      QualityVerdict verdict = audit(spec, candidate, candidateRows, context);
+      QualityVerdict verdict = audit(spec, transformed, candidate, candidateRows, context);
 
       step(spec, logicalDate, "publish");
       DeltaPublisher.Published published =
@@ -150,10 +167,12 @@ public final class PipelineRunner {
               warehouse.path(spec.output()),
               spec,
               verdict.publishable(),
+              verdict.publishableRows(),
               runId,
-              logicalDate);
+              logicalDate,
+              nextVersion);
       RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
-      if (!spec.expectations().isEmpty()) {
+      if (!verdict.results().isEmpty()) {
         qualityStore.quarantine(spec.output(), runId, logicalDate, verdict.quarantined());
         qualityStore.recordMetrics(runId, spec.output(), logicalDate, verdict.metrics());
       }
@@ -189,7 +208,7 @@ public final class PipelineRunner {
           published.tableVersion(),
           record.duration().toMillis());
       return new RunResult(record, Optional.empty(), Optional.empty());
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Exception | LinkageError e) { // Spark throws checked exceptions undeclared
       return fail(
           spec, logicalDate, parameters, runId, startedAt, rowsRead, rowsProduced, principal, e);
     } finally {
@@ -206,17 +225,38 @@ public final class PipelineRunner {
    * nothing is published.
    */
   private QualityVerdict audit(
-      PipelineSpec spec, Dataset<Row> candidate, long candidateRows, RunContext context) {
-    if (spec.expectations().isEmpty()) {
-      return new QualityVerdict(List.of(), candidate, candidateRows, Optional.empty(), 0, Map.of());
+      PipelineSpec spec,
+      Transformed transformed,
+      Dataset<Row> candidate,
+      long candidateRows,
+      RunContext context) {
+    if (spec.expectations().isEmpty() && transformed.checks().isEmpty()) {
+      return new QualityVerdict(
+          transformed.findings(), candidate, candidateRows, Optional.empty(), 0, Map.of());
     }
-    QualityVerdict verdict =
+    QualityVerdict gated =
         qualityGate.evaluate(
             spec,
+            transformed.checks(),
             candidate,
             candidateRows,
             context,
             qualityStore.history(spec.output(), context.logicalDate()));
+    List<CheckResult> results = new ArrayList<>(transformed.findings());
+    for (CheckResult result : gated.results()) {
+      results.add(
+          result.expectation().equals(WELL_FORMED) && result.failingRows() > 0
+              ? withMalformedLocations(result, candidate)
+              : result);
+    }
+    QualityVerdict verdict =
+        new QualityVerdict(
+            results,
+            gated.publishable(),
+            gated.publishableRows(),
+            gated.quarantined(),
+            gated.quarantinedRows(),
+            gated.metrics());
     qualityStore.recordResults(
         context.runId(), spec.output(), context.logicalDate(), verdict.results());
     for (CheckResult result : verdict.results()) {
@@ -243,18 +283,67 @@ public final class PipelineRunner {
     return verdict;
   }
 
-  private Dataset<Row> transform(
+  /**
+   * A transformation's output, with the checks the framework adds for its source (bronze files:
+   * every record well formed) and what reading found (bronze files: schema drift).
+   */
+  private record Transformed(
+      Dataset<Row> output, List<Expectation> checks, List<CheckResult> findings) {}
+
+  private Transformed transform(
       Pipeline pipeline, DefaultRunContext context, LocalDate logicalDate) {
     if (pipeline instanceof BronzePipeline bronze) {
+      Source source = bronze.spec().source().orElseThrow();
+      if (source instanceof FileSource files) {
+        FileReader.FileBatch batch =
+            FileReader.read(
+                spark,
+                settings.landing(),
+                warehouse.path(bronze.spec().output()),
+                files,
+                logicalDate);
+        LOG.info("Ingesting {} new files of {}", batch.files().size(), files.describe());
+        return new Transformed(
+            bronze.transform(batch.records(), context),
+            List.of(Expect.satisfies(WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL").warn()),
+            List.of(batch.schemaDrift()));
+      }
       Dataset<Row> records =
-          SourceReader.read(
-              spark, settings.landing(), bronze.spec().source().orElseThrow(), logicalDate);
-      return bronze.transform(records, context);
+          JdbcReader.read(spark, settings, warehouse, bronze.spec(), (JdbcSource) source);
+      return new Transformed(bronze.transform(records, context), List.of(), List.of());
     }
     if (pipeline instanceof SilverPipeline silver) {
-      return silver.transform(context);
+      return new Transformed(silver.transform(context), List.of(), List.of());
     }
-    return ((GoldPipeline) pipeline).transform(context);
+    return new Transformed(((GoldPipeline) pipeline).transform(context), List.of(), List.of());
+  }
+
+  /** The well-formedness result, naming the files and lines of a few malformed records. */
+  private static CheckResult withMalformedLocations(CheckResult result, Dataset<Row> candidate) {
+    List<String> locations =
+        candidate
+            .where(col(FileReader.CORRUPT_RECORD).isNotNull())
+            .select(col("_source"), col("_line"))
+            .orderBy(col("_source"), col("_line"))
+            .limit(MALFORMED_EXAMPLES)
+            .collectAsList()
+            .stream()
+            .map(row -> row.getString(0) + ":" + row.getLong(1))
+            .toList();
+    String message =
+        String.format(
+            "%d malformed records kept in %s, e.g. %s",
+            result.failingRows(), FileReader.CORRUPT_RECORD, String.join(", ", locations));
+    LOG.warn("{}", message);
+    return new CheckResult(
+        result.expectation(),
+        result.rule(),
+        result.severity(),
+        result.status(),
+        result.observed(),
+        result.threshold(),
+        result.failingRows(),
+        message);
   }
 
   private RunResult fail(

@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.WriteMode;
+import io.medalla.cdc.ChangeResolver;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +72,11 @@ public final class DeltaPublisher {
   }
 
   /**
-   * Publishes {@code output} to the table at {@code path}.
+   * Publishes {@code output} to the table at {@code path}. An empty bronze batch writes nothing.
    *
+   * @param outputRows the number of rows in {@code output}
+   * @param batchVersion the bronze batch's transaction version: the table version the run was
+   *     planned on, plus one
    * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when retries are exhausted
    */
   public Published publish(
@@ -78,12 +84,21 @@ public final class DeltaPublisher {
       String path,
       PipelineSpec spec,
       Dataset<Row> output,
+      long outputRows,
       String runId,
-      LocalDate logicalDate) {
+      LocalDate logicalDate,
+      long batchVersion) {
+    if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND
+        && outputRows == 0
+        && DeltaTables.exists(spark, path)) {
+      long version = DeltaTables.latestCommit(spark, path).orElseThrow().version();
+      LOG.info("Nothing new for {}; table stays at version {}", spec.output(), version);
+      return new Published(Optional.empty(), version);
+    }
     long backoffMillis = initialBackoff.toMillis();
     for (int attempt = 0; ; attempt++) {
       try {
-        write(spark, path, spec, output, runId, logicalDate);
+        write(spark, path, spec, output, runId, logicalDate, batchVersion);
         break;
       } catch (DeltaConcurrentModificationException | LostCreateRace e) {
         if (attempt >= maxRetries) {
@@ -132,18 +147,26 @@ public final class DeltaPublisher {
       PipelineSpec spec,
       Dataset<Row> output,
       String runId,
-      LocalDate logicalDate) {
+      LocalDate logicalDate,
+      long batchVersion) {
     WriteMode mode = spec.writeMode();
     Map<String, String> options = new LinkedHashMap<>();
     if (mode == WriteMode.IDEMPOTENT_APPEND) {
+      // Two runs planned on the same table version write the same (appId, version): the second
+      // is skipped by Delta, so a batch is never appended twice.
       options.put("txnAppId", spec.pipelineName() + "@" + logicalDate);
-      options.put("txnVersion", "0");
+      options.put("txnVersion", String.valueOf(batchVersion));
+      options.put("mergeSchema", "true");
     }
     if (!DeltaTables.exists(spark, path)) {
-      create(spark, path, spec, output, runId, options);
+      Dataset<Row> rows =
+          mode == WriteMode.SCD1_MERGE
+              ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
+              : output;
+      create(spark, path, spec, rows, runId, options);
       return;
     }
-    if (mode == WriteMode.MERGE) {
+    if (mode == WriteMode.MERGE || mode == WriteMode.SCD1_MERGE || mode == WriteMode.SCD2_MERGE) {
       merge(spark, path, spec, output, runId);
       return;
     }
@@ -179,7 +202,9 @@ public final class DeltaPublisher {
             .tableProperty(OWNER_PROPERTY, spec.owner())
             .tableProperty(PIPELINE_PROPERTY, spec.pipelineName())
             .tableProperty(CRITICAL_PROPERTY, String.valueOf(spec.critical()))
-            .tableProperty("comment", spec.description());
+            .tableProperty("comment", spec.description())
+            // Merges then mark changed rows instead of rewriting whole files.
+            .tableProperty("delta.enableDeletionVectors", String.valueOf(!spec.keys().isEmpty()));
     CreateTableWriter<Row> partitioned =
         spec.partitionColumn()
             .<CreateTableWriter<Row>>map(
@@ -199,24 +224,42 @@ public final class DeltaPublisher {
         });
   }
 
+  /**
+   * Merges by key. A change feed's SCD1 rows carry their operation: deletes remove the row. SCD2
+   * versions are matched by key and change sequence, so a late event inserts its version and
+   * updates the neighbours' validity.
+   */
   private static void merge(
       SparkSession spark, String path, PipelineSpec spec, Dataset<Row> output, String runId) {
+    List<String> matchColumns = new ArrayList<>(spec.keys());
+    if (spec.writeMode() == WriteMode.SCD2_MERGE) {
+      matchColumns.addAll(List.of(ChangeResolver.LSN, ChangeResolver.TIMESTAMP));
+    }
     String condition =
-        spec.keys().stream()
+        matchColumns.stream()
             .map(key -> String.format("target.`%s` <=> source.`%s`", key, key))
             .collect(Collectors.joining(" AND "));
     withUserMetadata(
         spark,
         runId,
-        () ->
-            DeltaTable.forPath(spark, path)
-                .as("target")
-                .merge(output.as("source"), condition)
-                .whenMatched()
-                .updateAll()
-                .whenNotMatched()
-                .insertAll()
-                .execute());
+        () -> {
+          DeltaMergeBuilder merge =
+              DeltaTable.forPath(spark, path).as("target").merge(output.as("source"), condition);
+          if (spec.writeMode() == WriteMode.SCD1_MERGE) {
+            String deleted = "source.`" + ChangeResolver.OPERATION + "` = 'd'";
+            merge =
+                merge
+                    .whenMatched(deleted)
+                    .delete()
+                    .whenMatched()
+                    .updateAll()
+                    .whenNotMatched("NOT (" + deleted + ")")
+                    .insertAll();
+          } else {
+            merge = merge.whenMatched().updateAll().whenNotMatched().insertAll();
+          }
+          merge.execute();
+        });
   }
 
   /** Sets the commit's userMetadata for APIs that take no write options (MERGE, create). */

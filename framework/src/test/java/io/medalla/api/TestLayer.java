@@ -46,8 +46,16 @@ class TestLayer {
   @Test
   void testMetadataColumns() {
     assertThat(Layer.BRONZE.metadataColumns())
-        .containsExactly("_ingested_at", "_source", "_run_id", "_batch_id", "_corrupt_record");
-    assertThat(Layer.SILVER.metadataColumns()).containsExactly("_run_id", "_updated_at");
+        .containsExactly(
+            "_ingested_at",
+            "_source",
+            "_line",
+            "_run_id",
+            "_batch_id",
+            "_corrupt_record",
+            "_change_op");
+    assertThat(Layer.SILVER.metadataColumns())
+        .containsExactly("_run_id", "_updated_at", "_change_op", "_change_lsn", "_change_ts");
     assertThat(Layer.GOLD.metadataColumns()).containsExactly("_run_id");
   }
 }

@@ -223,7 +223,8 @@ class TestPipelineSpec {
             java.util.List.of(),
             java.util.Optional.empty(),
             false,
-            java.util.List.of());
+            java.util.List.of(),
+            java.util.Optional.empty());
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));

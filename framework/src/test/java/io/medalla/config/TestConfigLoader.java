@@ -48,6 +48,7 @@ class TestConfigLoader {
     expected.put(ConfigKeys.WRITE_PRINCIPAL, Optional.empty());
     expected.put(ConfigKeys.COMMIT_MAX_RETRIES, Optional.of(3));
     expected.put(ConfigKeys.COMMIT_INITIAL_BACKOFF, Optional.of(Duration.ofSeconds(1)));
+    expected.put(ConfigKeys.CONNECTIONS, Optional.of(Map.of()));
     expected.put(ConfigKeys.QUALITY_THRESHOLDS, Optional.of(Map.of()));
     expected.put(ConfigKeys.DEMO_SCALE, Optional.of(1));
     expected.put(ConfigKeys.DEMO_DAYS, Optional.of(7));

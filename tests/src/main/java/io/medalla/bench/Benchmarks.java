@@ -28,7 +28,10 @@ import picocli.CommandLine.Command;
  *       wall time and rows per second of each stage taken from the run ledger;
  *   <li>{@code quality [--rows N] [--iterations K]}: the quality gate's cost, a gold pipeline with
  *       a critical dataset's expectations against the same pipeline with none, Deequ's single
- *       analysis pass against one pass per analyzer, and the gate's parts on their own.
+ *       analysis pass against one pass per analyzer, and the gate's parts on their own;
+ *   <li>{@code cdc [--rows N] [--change-percent P] [--iterations K]}: an SCD2 merge of a change
+ *       batch through {@link io.medalla.run.PipelineRunner} against rewriting the whole history
+ *       table from bronze with bare Spark.
  * </ul>
  *
  * All use one {@code local[*]} session configured as the CLI configures it, in a temporary
@@ -40,7 +43,7 @@ import picocli.CommandLine.Command;
     name = "benchmarks",
     mixinStandardHelpOptions = true,
     description = "Measures Medalla against bare Spark in one JVM.",
-    subcommands = {OverheadBenchmark.class, DemoBenchmark.class, QualityBenchmark.class})
+    subcommands = {OverheadBenchmark.class, DemoBenchmark.class, QualityBenchmark.class, ChangeBenchmark.class})
 public final class Benchmarks implements Runnable {
   /** Runs the benchmark named by the first argument and exits with its status. */
   public static void main(String[] args) {

@@ -59,6 +59,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -77,11 +79,11 @@ import scala.collection.JavaConverters;
  * purchases runs through {@link PipelineRunner} with a critical dataset's expectations (schema,
  * uniqueness, freshness, two completeness rules and an allowed-values rule, all {@code FAIL} and
  * all passing, so nothing is quarantined) and with none; both warm up once, then alternate, each
- * round starting with the other one. On the
- * same rows cached as the runner caches its candidate, it then times Deequ with every analyzer
- * those checks need in one {@link AnalysisRunner} pass against one pass per analyzer, and the
- * gate's parts on their own: {@link QualityGate#evaluate}, the scan and the grouping analyzers, and
- * the two Delta appends of {@link QualityStore}.
+ * round starting with the other one. A Spark listener splits each run's time by lifecycle step and
+ * by the call site of its Spark jobs. On the same rows cached as the runner caches its candidate,
+ * it then times Deequ with every analyzer those checks need in one {@link AnalysisRunner} against
+ * one per analyzer, and the gate's parts on their own: {@link QualityGate#evaluate}, the scan and
+ * the grouping analyzers, and the two Delta appends of {@link QualityStore}.
  */
 @Command(
     name = "quality",
@@ -141,7 +143,8 @@ final class QualityBenchmark implements Callable<Integer> {
       purchases(spark, rows).write().format("delta").save(runner.warehouse().path(INPUT));
       StepListener steps = new StepListener();
       spark.sparkContext().addSparkListener(steps);
-      Round round = new Round(spark, settings, runner);
+      Warehouse scratch = new Warehouse(directory.resolve("scratch").toString());
+      Round round = new Round(spark, settings, runner, scratch);
       round.run(new Timings(), new ArrayList<>(), true);
       Timings timings = new Timings();
       List<MeasuredRun> measuredRuns = new ArrayList<>();
@@ -306,10 +309,13 @@ final class QualityBenchmark implements Callable<Integer> {
   }
 
   /**
-   * One checked and one unchecked run, then, on the checked pipeline's output cached as the runner
-   * caches it, Deequ and the gate's parts.
+   * One checked and one unchecked run, in the given order, then, on the checked pipeline's output
+   * cached as the runner caches it, Deequ and the gate's parts. The parts' quality store writes to
+   * {@code scratch}, so the runs' {@code _ops} tables get only the runs' commits and checkpoint as
+   * often as they would without the benchmark.
    */
-  private record Round(SparkSession spark, MedallaSettings settings, PipelineRunner runner) {
+  private record Round(
+      SparkSession spark, MedallaSettings settings, PipelineRunner runner, Warehouse scratch) {
     private static final Purchases CHECKED = new Purchases(Purchases.CHECKED_SPEC);
     private static final Purchases UNCHECKED = new Purchases(Purchases.UNCHECKED_SPEC);
 
@@ -351,7 +357,12 @@ final class QualityBenchmark implements Callable<Integer> {
             () ->
                 verdict[0] =
                     gate.evaluate(
-                        CHECKED.spec(), candidate, candidateRows, context, metric -> List.of()));
+                        CHECKED.spec(),
+                        List.of(),
+                        candidate,
+                        candidateRows,
+                        context,
+                        metric -> List.of()));
         requireAllPassed(verdict[0].results());
         timings.time(SCAN_ANALYZERS, () -> analyze(analyzed, scanAnalyzers));
         timings.time(GROUPING_ANALYZER, () -> analyze(analyzed, List.of(distinctIds)));
@@ -359,7 +370,7 @@ final class QualityBenchmark implements Callable<Integer> {
         Analyzer<?, Metric<?>> distinctHashes = analyzer(new CountDistinct(seq(List.of(ID_HASH))));
         timings.time(HASHED_GROUPING_ANALYZER, () -> analyze(hashed, List.of(distinctHashes)));
         timings.time(SPARK_DISTINCT, () -> requireDistinct(candidate));
-        QualityStore store = new QualityStore(spark, runner.warehouse());
+        QualityStore store = new QualityStore(spark, scratch);
         TableId output = CHECKED.spec().output();
         timings.time(
             RECORD_RESULTS,
@@ -391,7 +402,9 @@ final class QualityBenchmark implements Callable<Integer> {
       return new MeasuredRun(measurement, result.record().runId(), wallMillis, collectionMillis);
     }
 
-    /** Time the JVM's collectors have spent so far, pauses and concurrent work as they report it. */
+    /**
+     * Time the JVM's collectors have spent so far, pauses and concurrent work as they report it.
+     */
     private static long garbageCollectionMillis() {
       return ManagementFactory.getGarbageCollectorMXBeans().stream()
           .mapToLong(GarbageCollectorMXBean::getCollectionTime)
@@ -403,8 +416,7 @@ final class QualityBenchmark implements Callable<Integer> {
       String allowed =
           CATEGORIES.stream()
               .map(category -> "'" + category + "'")
-              .reduce((left, right) -> left + ", " + right)
-              .orElseThrow();
+              .collect(Collectors.joining(", "));
       return List.of(
           analyzer(new Size(scala.Option.empty())),
           analyzer(new Completeness("user_id", scala.Option.empty(), scala.Option.empty())),
@@ -459,7 +471,8 @@ final class QualityBenchmark implements Callable<Integer> {
    * Sums the wall time of each run's Spark jobs by lifecycle step and by call site. The runner puts
    * every job of a run in the job group {@code medalla-<run id>} and names the step in the job
    * description, which Delta's own jobs keep as a prefix; the call site is the name of the job's
-   * last stage, such as {@code save at QualityStore.java:190}.
+   * last stage, such as {@code save at QualityStore.java:190}, or for Delta's own jobs their
+   * description without the runner's part, numbers masked.
    */
   private static final class StepListener extends SparkListener {
     static final List<String> STEPS =
@@ -468,6 +481,9 @@ final class QualityBenchmark implements Callable<Integer> {
     private static final String DESCRIPTION_PROPERTY = "spark.job.description";
     private static final String RUN_GROUP_PREFIX = "medalla-";
     private static final String MARKER_GROUP = "quality-benchmark-marker";
+    private static final String DELTA_PREFIX = "Delta: ";
+    private static final Pattern RUNNER_DESCRIPTION =
+        Pattern.compile("\\S+ \\[\\d{4}-\\d{2}-\\d{2}\\] [a-z ]+:?");
 
     private final Map<Integer, String[]> runStepAndSiteByJob = new ConcurrentHashMap<>();
     private final Map<Integer, Long> startByJob = new ConcurrentHashMap<>();
@@ -493,10 +509,17 @@ final class QualityBenchmark implements Callable<Integer> {
               .findFirst()
               .orElse("unnamed");
       String callSite =
-          JavaConverters.seqAsJavaList(event.stageInfos()).stream()
-              .max(Comparator.comparingInt(StageInfo::stageId))
-              .map(StageInfo::name)
-              .orElse("unknown");
+          description.contains(DELTA_PREFIX)
+              ? DELTA_PREFIX
+                  + RUNNER_DESCRIPTION
+                      .matcher(description.replace(DELTA_PREFIX, ""))
+                      .replaceAll("")
+                      .replaceAll("\\d+", "N")
+                      .strip()
+              : JavaConverters.seqAsJavaList(event.stageInfos()).stream()
+                  .max(Comparator.comparingInt(StageInfo::stageId))
+                  .map(StageInfo::name)
+                  .orElse("unknown");
       runStepAndSiteByJob.put(
           event.jobId(), new String[] {group.substring(RUN_GROUP_PREFIX.length()), step, callSite});
       startByJob.put(event.jobId(), event.time());

@@ -67,6 +67,7 @@ class TestPipelineLifecycle {
             "amount",
             "day",
             "_source",
+            "_line",
             "_corrupt_record",
             "_ingested_at",
             "_run_id",

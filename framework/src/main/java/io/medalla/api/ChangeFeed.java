@@ -1,0 +1,43 @@
+package io.medalla.api;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Change events in the Debezium JSON envelope ({@code before}, {@code after}, {@code op} in c, u,
+ * d, r, {@code ts_ms}, {@code source.lsn}, {@code source.ts_ms}), landed into a bronze table,
+ * applied to a silver table as {@link ChangeHistory#SCD1} or {@link ChangeHistory#SCD2}.
+ *
+ * <p>The bronze table declares {@code before} and {@code after} as {@code STRING} so it keeps the
+ * raw row images; {@code rowSchema} types them. Events are ordered by the source sequence: LSN,
+ * then the source timestamp. Each run takes the keys changed in its batch and resolves them from
+ * every event bronze holds for them, so out-of-order arrival, duplicates and replays give the same
+ * table as applying the events one by one in source order, and a late event older than the current
+ * version never overwrites it.
+ *
+ * @param input the bronze table holding the envelopes
+ * @param rowSchema the row image's columns as Spark DDL, keys included
+ * @param history SCD1 or SCD2
+ */
+public record ChangeFeed(TableId input, String rowSchema, ChangeHistory history) {
+  public ChangeFeed {
+    requireNonNull(input, "input is null");
+    requireNonNull(rowSchema, "rowSchema is null");
+    requireNonNull(history, "history is null");
+    if (input.layer() != Layer.BRONZE) {
+      throw new MedallaException(
+          ErrorCode.INVALID_PIPELINE,
+          "Invalid change feed %s: change events are read from a bronze table",
+          input);
+    }
+  }
+
+  /** Debezium envelopes in {@code input}, applied as the current state (SCD1). */
+  public static ChangeFeed debezium(String input, String rowSchema) {
+    return new ChangeFeed(TableId.parse(input), rowSchema, ChangeHistory.SCD1);
+  }
+
+  /** The same feed keeping every version (SCD2). */
+  public ChangeFeed keepingHistory() {
+    return new ChangeFeed(input, rowSchema, ChangeHistory.SCD2);
+  }
+}

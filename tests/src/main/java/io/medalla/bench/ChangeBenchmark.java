@@ -1,0 +1,518 @@
+package io.medalla.bench;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.when;
+
+import io.delta.tables.DeltaTable;
+import io.medalla.api.BronzePipeline;
+import io.medalla.api.ChangeDataPipeline;
+import io.medalla.api.ChangeFeed;
+import io.medalla.api.FileSource;
+import io.medalla.api.Pipeline;
+import io.medalla.api.PipelineSpec;
+import io.medalla.cdc.ChangeResolver;
+import io.medalla.config.MedallaSettings;
+import io.medalla.run.PipelineRunner;
+import io.medalla.run.RunResult;
+import io.medalla.table.DeltaCommit;
+import io.medalla.table.DeltaTables;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cdc}: an SCD2 merge of a small change batch against rewriting the whole history table.
+ * Setup lands one Debezium create event per key, runs the bronze pipeline and the SCD2 {@link
+ * ChangeDataPipeline} once (the history table then holds one version per key) and builds the
+ * rewritten table once. Each round then lands updates of a share of the keys, chosen at random, for
+ * the next day, runs bronze and the SCD2 pipeline through {@link PipelineRunner} (a {@code MERGE}
+ * into a table with deletion vectors), and, in the same session, recomputes every version of every
+ * key from bronze as {@link ChangeResolver} would and overwrites another table with it. One warm-up
+ * round, then the measured rounds, each starting with the other of the two; at the end both tables
+ * must hold the same versions.
+ */
+@Command(
+    name = "cdc",
+    mixinStandardHelpOptions = true,
+    description = "An SCD2 merge of a change batch against rewriting the whole history table.")
+final class ChangeBenchmark implements Callable<Integer> {
+  private static final LocalDate FIRST_DAY = LocalDate.of(2026, 11, 1);
+  private static final String FOLDER = "cdc_bench/customers";
+  private static final String ROW_SCHEMA =
+      "id BIGINT, name STRING, email STRING, tier STRING, balance DOUBLE, revision INT";
+  private static final String ENVELOPE =
+      "before STRING, after STRING, op STRING, ts_ms BIGINT,"
+          + " source STRUCT<lsn: BIGINT, ts_ms: BIGINT>";
+  private static final List<String> TIERS = List.of("bronze", "silver", "gold", "platinum");
+  private static final int CREATE_FILES = 4;
+  private static final String BRONZE_RUN = "bronze run (PipelineRunner, append)";
+  private static final String MERGE_RUN = "SCD2 run (PipelineRunner, MERGE)";
+  private static final String REWRITE = "rewrite (all versions, overwrite)";
+  private static final List<String> MERGE_METRICS =
+      List.of(
+          "numSourceRows",
+          "numTargetRowsInserted",
+          "numTargetRowsUpdated",
+          "numTargetRowsCopied",
+          "numTargetFilesAdded",
+          "numTargetFilesRemoved",
+          "numTargetDeletionVectorsAdded",
+          "numTargetDeletionVectorsRemoved",
+          "numTargetDeletionVectorsUpdated",
+          "numTargetBytesAdded",
+          "executionTimeMs",
+          "scanTimeMs",
+          "rewriteTimeMs");
+
+  @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Keys.")
+  int rows;
+
+  @Option(
+      names = "--change-percent",
+      paramLabel = "P",
+      defaultValue = "1",
+      description = "Share of the keys updated by each change batch, in percent.")
+  double changePercent;
+
+  @Option(
+      names = "--iterations",
+      paramLabel = "K",
+      defaultValue = "2",
+      description = "Measured change batches, after one warm-up batch.")
+  int iterations;
+
+  @Override
+  public Integer call() throws IOException {
+    if (rows < 1 || changePercent <= 0 || changePercent > 100 || iterations < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid options: --rows %d, --change-percent %s, --iterations %d; give at least one"
+                  + " row, a share in (0, 100] and at least one iteration",
+              rows, changePercent, iterations));
+    }
+    Path directory = Files.createTempDirectory("medalla-bench-cdc");
+    try {
+      MedallaSettings settings = Benchmarks.settings(directory);
+      SparkSession spark = Benchmarks.spark(settings);
+      PipelineRunner runner = new PipelineRunner(spark, settings);
+      Source source = new Source(Path.of(settings.landing()).resolve(FOLDER), rows);
+      Round round =
+          new Round(
+              spark,
+              runner,
+              source,
+              runner.warehouse().path(BronzeCustomers.SPEC.output()),
+              runner.warehouse().path(CustomerHistory.SPEC.output()),
+              directory.resolve("rewrite/customer_history").toString());
+      long started = System.nanoTime();
+      round.setUp();
+      double setupSeconds = (System.nanoTime() - started) / 1e9;
+      Table bronzeAfterSetup = Table.of(spark, round.bronzePath());
+      Table historyAfterSetup = Table.of(spark, round.historyPath());
+      int changedKeys = (int) Math.max(1, Math.round(rows * changePercent / 100));
+      round.run(FIRST_DAY.plusDays(1), changedKeys, true, new Timings());
+      Timings timings = new Timings();
+      List<Batch> batches = new ArrayList<>();
+      for (int iteration = 0; iteration < iterations; iteration++) {
+        batches.add(
+            round.run(FIRST_DAY.plusDays(2 + iteration), changedKeys, iteration % 2 == 0, timings));
+      }
+      long differences = round.differences();
+      print(
+          timings,
+          batches,
+          changedKeys,
+          setupSeconds,
+          bronzeAfterSetup,
+          historyAfterSetup,
+          Table.of(spark, round.historyPath()),
+          Table.of(spark, round.rewritePath()),
+          differences);
+      return differences == 0 ? 0 : 1;
+    } finally {
+      Benchmarks.deleteRecursively(directory);
+    }
+  }
+
+  private void print(
+      Timings timings,
+      List<Batch> batches,
+      int changedKeys,
+      double setupSeconds,
+      Table bronzeAfterSetup,
+      Table historyAfterSetup,
+      Table historyAtEnd,
+      Table rewrittenAtEnd,
+      long differences) {
+    System.out.printf(
+        "SCD2 merge of a change batch against rewriting the history table: %,d keys, %s %% of"
+            + " them (%,d) updated per batch, %d batches after one warm-up batch, local[*] on %d"
+            + " cores%n%n",
+        rows,
+        changePercent,
+        changedKeys,
+        iterations,
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf("Setup (not timed below): %.1f s%n", setupSeconds);
+    System.out.printf("  %-28s %s%n", "bronze after setup", bronzeAfterSetup);
+    System.out.printf("  %-28s %s%n", "history after setup", historyAfterSetup);
+    System.out.printf("  %-28s %s%n", "history at the end", historyAtEnd);
+    System.out.printf("  %-28s %s%n%n", "rewritten table at the end", rewrittenAtEnd);
+    System.out.printf("%-42s %10s %10s %10s%n", "", "median ms", "mean ms", "min ms");
+    for (String name : List.of(BRONZE_RUN, MERGE_RUN, REWRITE)) {
+      printRow(name, timings.median(name), timings.mean(name), timings.min(name));
+    }
+    System.out.printf(
+        "%-42s %9.2fx %9.2fx %9.2fx%n",
+        "ratio SCD2 run / rewrite",
+        timings.median(MERGE_RUN) / timings.median(REWRITE),
+        timings.mean(MERGE_RUN) / timings.mean(REWRITE),
+        timings.min(MERGE_RUN) / timings.min(REWRITE));
+    System.out.printf("%nEach measured batch:%n");
+    for (Batch batch : batches) {
+      System.out.printf(
+          "  %s: SCD2 run %.0f ms, of which MERGE %s ms; rows read %,d, rows produced %,d; rewrite"
+              + " %.0f ms%n",
+          batch.day(),
+          batch.mergeRunMillis(),
+          batch.merge().metrics().getOrDefault("executionTimeMs", "?"),
+          batch.mergeRunRowsRead(),
+          batch.mergeRunRowsProduced(),
+          batch.rewriteMillis());
+      for (String metric : MERGE_METRICS) {
+        System.out.printf(
+            "    %-34s %12s%n", metric, batch.merge().metrics().getOrDefault(metric, "-"));
+      }
+    }
+    System.out.printf(
+        "%nHistory table and rewritten table: %s%n",
+        differences == 0 ? "the same versions" : differences + " rows differ");
+  }
+
+  private static void printRow(String name, double median, double mean, double min) {
+    System.out.printf("%-42s %10.1f %10.1f %10.1f%n", name, median, mean, min);
+  }
+
+  /** A Delta table's size. */
+  private record Table(long rows, long files, long bytes) {
+    static Table of(SparkSession spark, String path) {
+      Row detail = DeltaTable.forPath(spark, path).detail().first();
+      return new Table(
+          spark.read().format("delta").load(path).count(),
+          detail.<Long>getAs("numFiles"),
+          detail.<Long>getAs("sizeInBytes"));
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%,d rows in %d files, %.1f MB", rows, files, bytes / 1e6);
+    }
+  }
+
+  /** One measured change batch. */
+  private record Batch(
+      LocalDate day,
+      double mergeRunMillis,
+      long mergeRunRowsRead,
+      long mergeRunRowsProduced,
+      DeltaCommit merge,
+      double rewriteMillis) {}
+
+  /**
+   * The source database: one row per key, each update bumping its revision, written as Debezium
+   * envelopes in JSON lines. Create events have LSN {@code id}; later events have larger LSNs.
+   */
+  private static final class Source {
+    private final Path landing;
+    private final int[] revisions;
+    private final int[] keys;
+    private long lsn;
+
+    Source(Path landing, int rows) {
+      this.landing = landing;
+      this.revisions = new int[rows + 1];
+      this.keys = new int[rows];
+      for (int index = 0; index < rows; index++) {
+        keys[index] = index + 1;
+      }
+    }
+
+    /** Lands one create event per key for {@code day}, in a few files. */
+    void landCreates(LocalDate day) {
+      long start = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+      int perFile = (keys.length + CREATE_FILES - 1) / CREATE_FILES;
+      for (int file = 0; file < CREATE_FILES; file++) {
+        int from = file * perFile + 1;
+        int to = Math.min(keys.length, (file + 1) * perFile);
+        try (BufferedWriter writer = writer(day, String.format("creates-%02d.jsonl", file))) {
+          for (int id = from; id <= to; id++) {
+            lsn = id;
+            writer.write(envelope(id, "c", null, image(id, 0), lsn, start + id));
+            writer.newLine();
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+
+    /** Lands updates of {@code count} distinct keys, chosen at random, for {@code day}. */
+    void landUpdates(LocalDate day, int count) {
+      long start = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+      Random random = new Random(day.toEpochDay());
+      try (BufferedWriter writer = writer(day, "updates.jsonl")) {
+        for (int index = 0; index < count; index++) {
+          int swap = index + random.nextInt(keys.length - index);
+          int id = keys[swap];
+          keys[swap] = keys[index];
+          keys[index] = id;
+          String before = image(id, revisions[id]);
+          revisions[id]++;
+          lsn++;
+          writer.write(envelope(id, "u", before, image(id, revisions[id]), lsn, start + index));
+          writer.newLine();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private BufferedWriter writer(LocalDate day, String name) throws IOException {
+      Path folder = landing.resolve(day.toString());
+      Files.createDirectories(folder);
+      return new BufferedWriter(
+          Files.newBufferedWriter(folder.resolve(name), StandardCharsets.UTF_8), 1 << 20);
+    }
+
+    private static String image(long id, int revision) {
+      return String.format(
+          "{\"id\":%d,\"name\":\"customer-%d\",\"email\":\"customer-%d@example.com\","
+              + "\"tier\":\"%s\",\"balance\":%d.%02d,\"revision\":%d}",
+          id,
+          id,
+          id,
+          TIERS.get((int) ((id + revision) % TIERS.size())),
+          (id * 31 + revision * 7) % 100_000,
+          revision % 100,
+          revision);
+    }
+
+    private static String envelope(
+        long id, String op, String before, String after, long lsn, long timestamp) {
+      return String.format(
+          "{\"before\":%s,\"after\":%s,\"op\":\"%s\",\"ts_ms\":%d,"
+              + "\"source\":{\"lsn\":%d,\"ts_ms\":%d}}",
+          before == null ? "null" : before,
+          after == null ? "null" : after,
+          op,
+          timestamp + 5,
+          lsn,
+          timestamp);
+    }
+  }
+
+  /** Setup, then one change batch per call: bronze, then the SCD2 run and the rewrite. */
+  private record Round(
+      SparkSession spark,
+      PipelineRunner runner,
+      Source source,
+      String bronzePath,
+      String historyPath,
+      String rewritePath) {
+    private static final BronzeCustomers BRONZE = new BronzeCustomers();
+    private static final CustomerHistory HISTORY = new CustomerHistory();
+
+    void setUp() {
+      source.landCreates(FIRST_DAY);
+      runPipeline(BRONZE, FIRST_DAY);
+      runPipeline(HISTORY, FIRST_DAY);
+      rewrite();
+    }
+
+    Batch run(LocalDate day, int changedKeys, boolean mergeFirst, Timings timings) {
+      source.landUpdates(day, changedKeys);
+      timings.time(BRONZE_RUN, () -> runPipeline(BRONZE, day));
+      RunResult[] merged = new RunResult[1];
+      double[] mergeMillis = new double[1];
+      double[] rewriteMillis = new double[1];
+      Runnable merge =
+          () -> {
+            long started = System.nanoTime();
+            merged[0] = runPipeline(HISTORY, day);
+            mergeMillis[0] = (System.nanoTime() - started) / 1e6;
+          };
+      Runnable rewrite =
+          () -> {
+            long started = System.nanoTime();
+            rewrite();
+            rewriteMillis[0] = (System.nanoTime() - started) / 1e6;
+          };
+      if (mergeFirst) {
+        timings.time(MERGE_RUN, merge);
+        timings.time(REWRITE, rewrite);
+      } else {
+        timings.time(REWRITE, rewrite);
+        timings.time(MERGE_RUN, merge);
+      }
+      DeltaCommit commit = DeltaTables.latestCommit(spark, historyPath).orElseThrow();
+      if (!commit.operation().equals("MERGE")) {
+        throw new IllegalStateException(
+            "Expected a MERGE as the history table's latest commit, found " + commit.operation());
+      }
+      return new Batch(
+          day,
+          mergeMillis[0],
+          merged[0].record().rowsRead(),
+          merged[0].record().rowsProduced(),
+          commit,
+          rewriteMillis[0]);
+    }
+
+    private RunResult runPipeline(Pipeline pipeline, LocalDate day) {
+      RunResult result = runner.run(pipeline, day, Map.of("command", "benchmark"));
+      result
+          .failure()
+          .ifPresent(
+              error -> {
+                throw new IllegalStateException(
+                    "The benchmark pipeline " + pipeline.spec().pipelineName() + " failed", error);
+              });
+      return result;
+    }
+
+    /**
+     * Every version of every key, resolved from all of bronze as {@link ChangeResolver} resolves
+     * the changed keys, in the history table's columns, replacing the rewritten table.
+     */
+    private void rewrite() {
+      StructType rowSchema = StructType.fromDDL(ROW_SCHEMA);
+      Dataset<Row> parsed =
+          spark
+              .read()
+              .format("delta")
+              .load(bronzePath)
+              .where(col("_corrupt_record").isNull().and(col("op").isNotNull()))
+              .select(
+                  from_json(col("after"), rowSchema, Map.of()).as("after_image"),
+                  from_json(col("before"), rowSchema, Map.of()).as("before_image"),
+                  when(col("op").equalTo("r"), lit("c"))
+                      .otherwise(col("op"))
+                      .as(ChangeResolver.OPERATION),
+                  coalesce(col("source.lsn"), lit(0L)).as(ChangeResolver.LSN),
+                  coalesce(col("source.ts_ms"), col("ts_ms")).as(ChangeResolver.TIMESTAMP));
+      List<Column> rowColumns = new ArrayList<>();
+      List<Column> events = new ArrayList<>();
+      for (StructField field : rowSchema.fields()) {
+        rowColumns.add(col(field.name()));
+        events.add(
+            when(col(ChangeResolver.OPERATION).equalTo("d"), col("before_image." + field.name()))
+                .otherwise(col("after_image." + field.name()))
+                .as(field.name()));
+      }
+      events.addAll(
+          List.of(
+              col(ChangeResolver.OPERATION), col(ChangeResolver.LSN), col(ChangeResolver.TIMESTAMP)));
+      List<Column> columns = new ArrayList<>(rowColumns);
+      columns.addAll(
+          List.of(
+              col("valid_from"),
+              col("valid_to"),
+              col("is_current"),
+              col(ChangeResolver.OPERATION),
+              col(ChangeResolver.LSN),
+              col(ChangeResolver.TIMESTAMP),
+              lit(UUID.randomUUID().toString()).as("_run_id"),
+              current_timestamp().as("_updated_at")));
+      Column next =
+          lead(col(ChangeResolver.TIMESTAMP), 1)
+              .over(
+                  Window.partitionBy(col("id"))
+                      .orderBy(
+                          col(ChangeResolver.LSN),
+                          col(ChangeResolver.TIMESTAMP),
+                          col(ChangeResolver.OPERATION)));
+      parsed
+          .select(events.toArray(Column[]::new))
+          .dropDuplicates(
+              "id", ChangeResolver.OPERATION, ChangeResolver.LSN, ChangeResolver.TIMESTAMP)
+          .withColumn("next_ts", next)
+          .where(col(ChangeResolver.OPERATION).notEqual("d"))
+          .withColumn("valid_from", timestamp_millis(col(ChangeResolver.TIMESTAMP)))
+          .withColumn("valid_to", timestamp_millis(col("next_ts")))
+          .withColumn("is_current", col("next_ts").isNull())
+          .select(columns.toArray(Column[]::new))
+          .write()
+          .format("delta")
+          .mode("overwrite")
+          .save(rewritePath);
+    }
+
+    /** Rows in one table and not the other, on every column but the run's metadata. */
+    long differences() {
+      Dataset<Row> history = versions(historyPath);
+      Dataset<Row> rewritten = versions(rewritePath);
+      return history.exceptAll(rewritten).count() + rewritten.exceptAll(history).count();
+    }
+
+    private Dataset<Row> versions(String path) {
+      return spark.read().format("delta").load(path).drop("_run_id", "_updated_at");
+    }
+  }
+
+  /** The change events, landed as Debezium JSON lines. */
+  private static final class BronzeCustomers extends BronzePipeline {
+    static final PipelineSpec SPEC =
+        PipelineSpec.builder("bronze_bench.customers")
+            .owner("benchmarks@medalla.dev")
+            .description("Debezium change events of the customers table.")
+            .source(FileSource.jsonLines(FOLDER, ENVELOPE))
+            .build();
+
+    @Override
+    public PipelineSpec spec() {
+      return SPEC;
+    }
+  }
+
+  /** Every version of every customer (SCD2). */
+  private static final class CustomerHistory extends ChangeDataPipeline {
+    static final PipelineSpec SPEC =
+        PipelineSpec.builder("silver_bench.customer_history")
+            .owner("benchmarks@medalla.dev")
+            .description("Every version of every customer.")
+            .keys("id")
+            .changes(ChangeFeed.debezium("bronze_bench.customers", ROW_SCHEMA).keepingHistory())
+            .build();
+
+    @Override
+    public PipelineSpec spec() {
+      return SPEC;
+    }
+  }
+}
