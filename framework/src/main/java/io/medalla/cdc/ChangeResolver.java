@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
 import io.medalla.api.ChangeFeed;
@@ -53,7 +54,10 @@ public final class ChangeResolver {
       PipelineSpec spec, Dataset<Row> bronze, LocalDate logicalDate) {
     ChangeFeed feed = spec.changeFeed().orElseThrow();
     StructType rowSchema = StructType.fromDDL(feed.rowSchema());
-    Dataset<Row> events = normalize(bronze, rowSchema);
+    Dataset<Row> events =
+        feed.sequenceColumn().isPresent()
+            ? normalizeExtracted(bronze, rowSchema, feed.sequenceColumn().get())
+            : normalize(bronze, rowSchema);
     List<Column> keys = spec.keys().stream().map(key -> col(quote(key))).toList();
     Dataset<Row> changedKeys =
         events
@@ -127,6 +131,26 @@ public final class ChangeResolver {
     }
     columns.addAll(List.of(col(OPERATION), col(LSN), col(TIMESTAMP), col("batch")));
     return parsed.select(columns.toArray(Column[]::new));
+  }
+
+  /** Extracted rows as change events: a read upserts, a detected delete deletes. */
+  static Dataset<Row> normalizeExtracted(
+      Dataset<Row> bronze, StructType rowSchema, String sequenceColumn) {
+    Column sequence =
+        coalesce(
+            unix_millis(col(quote(sequenceColumn)).cast("timestamp")),
+            unix_millis(col("_ingested_at")));
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : rowSchema.fields()) {
+      columns.add(col(quote(field.name())).cast(field.dataType()).as(field.name()));
+    }
+    columns.addAll(
+        List.of(
+            when(col("_change_op").equalTo("d"), lit("d")).otherwise(lit("u")).as(OPERATION),
+            sequence.as(LSN),
+            sequence.as(TIMESTAMP),
+            col("_batch_id").as("batch")));
+    return bronze.select(columns.toArray(Column[]::new));
   }
 
   private static List<String> withKeys(List<String> keys, List<String> more) {

@@ -9,6 +9,7 @@ import io.medalla.run.PipelineRunner;
 import io.medalla.spark.SparkSessions;
 import io.medalla.table.Warehouse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -52,6 +53,18 @@ final class CliContext {
       Logging.configure(settings.get(ConfigKeys.LOG_FORMAT), settings.get(ConfigKeys.LOG_LEVEL));
     }
     return settings;
+  }
+
+  /**
+   * Adds settings as if given with {@code --set} (unless the user set them) and reloads the
+   * configuration. Only before the runner exists.
+   */
+  void addSettings(Map<String, String> values) {
+    if (runner != null) {
+      throw new IllegalStateException("Cannot change settings after the runner was created");
+    }
+    values.forEach(options.settings::putIfAbsent);
+    settings = null;
   }
 
   PipelineRegistry registry() {

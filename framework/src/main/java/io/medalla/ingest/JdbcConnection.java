@@ -117,10 +117,15 @@ final class JdbcConnection {
     return url;
   }
 
-  /** Spark JDBC options carrying the URL and credentials. */
+  /**
+   * Spark JDBC options carrying the URL, credentials and the driver class found beside this class:
+   * naming it lets Spark load it from the application's jar under {@code spark-submit}, where
+   * {@link DriverManager} cannot see it.
+   */
   Map<String, String> sparkOptions() {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("url", url);
+    driver().ifPresent(driver -> options.put("driver", driver.getClass().getName()));
     user.ifPresent(value -> options.put("user", value));
     password.ifPresent(value -> options.put("password", value));
     return options;
@@ -134,12 +139,23 @@ final class JdbcConnection {
     Properties properties = new Properties();
     user.ifPresent(value -> properties.setProperty("user", value));
     password.ifPresent(value -> properties.setProperty("password", value));
+    Optional<Driver> driver = driver();
+    return driver.isPresent()
+        ? driver.get().connect(url, properties)
+        : DriverManager.getConnection(url, properties);
+  }
+
+  private Optional<Driver> driver() {
     for (Driver driver : ServiceLoader.load(Driver.class, JdbcConnection.class.getClassLoader())) {
-      if (driver.acceptsURL(url)) {
-        return driver.connect(url, properties);
+      try {
+        if (driver.acceptsURL(url)) {
+          return Optional.of(driver);
+        }
+      } catch (SQLException e) {
+        // A driver that cannot judge the URL is not the one.
       }
     }
-    return DriverManager.getConnection(url, properties);
+    return Optional.empty();
   }
 
   @Override

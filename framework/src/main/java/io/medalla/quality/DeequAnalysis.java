@@ -89,6 +89,11 @@ final class DeequAnalysis {
 
   @SuppressWarnings("unchecked")
   private Measure add(String description, Analyzer<?, ?> analyzer) {
+    for (Measure existing : measures) {
+      if (existing.analyzer.equals(analyzer)) {
+        return existing; // Deequ rejects duplicate analyzers; one metric serves both requests.
+      }
+    }
     Measure measure = new Measure(description, (Analyzer<?, Metric<?>>) analyzer);
     measures.add(measure);
     return measure;

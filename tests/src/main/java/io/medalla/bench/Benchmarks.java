@@ -43,7 +43,12 @@ import picocli.CommandLine.Command;
     name = "benchmarks",
     mixinStandardHelpOptions = true,
     description = "Measures Medalla against bare Spark in one JVM.",
-    subcommands = {OverheadBenchmark.class, DemoBenchmark.class, QualityBenchmark.class, ChangeBenchmark.class})
+    subcommands = {
+      OverheadBenchmark.class,
+      DemoBenchmark.class,
+      QualityBenchmark.class,
+      ChangeBenchmark.class
+    })
 public final class Benchmarks implements Runnable {
   /** Runs the benchmark named by the first argument and exits with its status. */
   public static void main(String[] args) {

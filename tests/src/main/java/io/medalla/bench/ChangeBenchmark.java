@@ -31,11 +31,20 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -121,6 +130,8 @@ final class ChangeBenchmark implements Callable<Integer> {
       MedallaSettings settings = Benchmarks.settings(directory);
       SparkSession spark = Benchmarks.spark(settings);
       PipelineRunner runner = new PipelineRunner(spark, settings);
+      JobListener jobs = new JobListener();
+      spark.sparkContext().addSparkListener(jobs);
       Source source = new Source(Path.of(settings.landing()).resolve(FOLDER), rows);
       Round round =
           new Round(
@@ -144,8 +155,11 @@ final class ChangeBenchmark implements Callable<Integer> {
             round.run(FIRST_DAY.plusDays(2 + iteration), changedKeys, iteration % 2 == 0, timings));
       }
       long differences = round.differences();
+      jobs.awaitDelivery(spark);
+      spark.sparkContext().removeSparkListener(jobs);
       print(
           timings,
+          jobs,
           batches,
           changedKeys,
           setupSeconds,
@@ -162,6 +176,7 @@ final class ChangeBenchmark implements Callable<Integer> {
 
   private void print(
       Timings timings,
+      JobListener jobs,
       List<Batch> batches,
       int changedKeys,
       double setupSeconds,
@@ -174,11 +189,7 @@ final class ChangeBenchmark implements Callable<Integer> {
         "SCD2 merge of a change batch against rewriting the history table: %,d keys, %s %% of"
             + " them (%,d) updated per batch, %d batches after one warm-up batch, local[*] on %d"
             + " cores%n%n",
-        rows,
-        changePercent,
-        changedKeys,
-        iterations,
-        Runtime.getRuntime().availableProcessors());
+        rows, changePercent, changedKeys, iterations, Runtime.getRuntime().availableProcessors());
     System.out.printf("Setup (not timed below): %.1f s%n", setupSeconds);
     System.out.printf("  %-28s %s%n", "bronze after setup", bronzeAfterSetup);
     System.out.printf("  %-28s %s%n", "history after setup", historyAfterSetup);
@@ -194,20 +205,35 @@ final class ChangeBenchmark implements Callable<Integer> {
         timings.median(MERGE_RUN) / timings.median(REWRITE),
         timings.mean(MERGE_RUN) / timings.mean(REWRITE),
         timings.min(MERGE_RUN) / timings.min(REWRITE));
+    long mergeCpu = batches.stream().mapToLong(batch -> jobs.cpuMillis(batch.runGroup())).sum();
+    long rewriteCpu =
+        batches.stream().mapToLong(batch -> jobs.cpuMillis(batch.rewriteGroup())).sum();
+    System.out.printf(
+        "%-42s %9.2fx   (%,d ms / %,d ms, all measured batches)%n",
+        "ratio of Spark task CPU time", (double) mergeCpu / rewriteCpu, mergeCpu, rewriteCpu);
     System.out.printf("%nEach measured batch:%n");
     for (Batch batch : batches) {
       System.out.printf(
-          "  %s: SCD2 run %.0f ms, of which MERGE %s ms; rows read %,d, rows produced %,d; rewrite"
-              + " %.0f ms%n",
+          "  %s: SCD2 run %.0f ms, task CPU %d ms (read %,d rows, produced %,d); rewrite %.0f"
+              + " ms, task CPU %d ms%n",
           batch.day(),
           batch.mergeRunMillis(),
-          batch.merge().metrics().getOrDefault("executionTimeMs", "?"),
+          jobs.cpuMillis(batch.runGroup()),
           batch.mergeRunRowsRead(),
           batch.mergeRunRowsProduced(),
-          batch.rewriteMillis());
+          batch.rewriteMillis(),
+          jobs.cpuMillis(batch.rewriteGroup()));
+      System.out.printf(
+          "    SCD2 run by part: wall ms (from the previous part's last Spark job to this part's"
+              + " last), task CPU ms%n");
+      jobs.parts(batch.runGroup(), batch.startedAt(), batch.endedAt())
+          .forEach(
+              (part, millis) ->
+                  System.out.printf("      %-46s %8d %8d%n", part, millis[0], millis[1]));
+      System.out.printf("    MERGE operation metrics:%n");
       for (String metric : MERGE_METRICS) {
         System.out.printf(
-            "    %-34s %12s%n", metric, batch.merge().metrics().getOrDefault(metric, "-"));
+            "      %-46s %8s%n", metric, batch.merge().metrics().getOrDefault(metric, "-"));
       }
     }
     System.out.printf(
@@ -238,6 +264,10 @@ final class ChangeBenchmark implements Callable<Integer> {
   /** One measured change batch. */
   private record Batch(
       LocalDate day,
+      String runGroup,
+      String rewriteGroup,
+      long startedAt,
+      long endedAt,
       double mergeRunMillis,
       long mergeRunRowsRead,
       long mergeRunRowsProduced,
@@ -352,25 +382,29 @@ final class ChangeBenchmark implements Callable<Integer> {
       source.landCreates(FIRST_DAY);
       runPipeline(BRONZE, FIRST_DAY);
       runPipeline(HISTORY, FIRST_DAY);
-      rewrite();
+      rewrite(REWRITE_GROUP_PREFIX + FIRST_DAY);
     }
 
     Batch run(LocalDate day, int changedKeys, boolean mergeFirst, Timings timings) {
       source.landUpdates(day, changedKeys);
       timings.time(BRONZE_RUN, () -> runPipeline(BRONZE, day));
       RunResult[] merged = new RunResult[1];
+      long[] mergeStartAndEnd = new long[2];
       double[] mergeMillis = new double[1];
       double[] rewriteMillis = new double[1];
       Runnable merge =
           () -> {
+            mergeStartAndEnd[0] = System.currentTimeMillis();
             long started = System.nanoTime();
             merged[0] = runPipeline(HISTORY, day);
             mergeMillis[0] = (System.nanoTime() - started) / 1e6;
+            mergeStartAndEnd[1] = System.currentTimeMillis();
           };
+      String rewriteGroup = REWRITE_GROUP_PREFIX + day;
       Runnable rewrite =
           () -> {
             long started = System.nanoTime();
-            rewrite();
+            rewrite(rewriteGroup);
             rewriteMillis[0] = (System.nanoTime() - started) / 1e6;
           };
       if (mergeFirst) {
@@ -387,6 +421,10 @@ final class ChangeBenchmark implements Callable<Integer> {
       }
       return new Batch(
           day,
+          RUN_GROUP_PREFIX + merged[0].record().runId(),
+          rewriteGroup,
+          mergeStartAndEnd[0],
+          mergeStartAndEnd[1],
           mergeMillis[0],
           merged[0].record().rowsRead(),
           merged[0].record().rowsProduced(),
@@ -437,7 +475,9 @@ final class ChangeBenchmark implements Callable<Integer> {
       }
       events.addAll(
           List.of(
-              col(ChangeResolver.OPERATION), col(ChangeResolver.LSN), col(ChangeResolver.TIMESTAMP)));
+              col(ChangeResolver.OPERATION),
+              col(ChangeResolver.LSN),
+              col(ChangeResolver.TIMESTAMP)));
       List<Column> columns = new ArrayList<>(rowColumns);
       columns.addAll(
           List.of(
@@ -482,6 +522,127 @@ final class ChangeBenchmark implements Callable<Integer> {
 
     private Dataset<Row> versions(String path) {
       return spark.read().format("delta").load(path).drop("_run_id", "_updated_at");
+    }
+  }
+
+  /**
+   * The Spark jobs of every run, by run id, named by the part of the run that started them: the
+   * runner's step, or for Delta's jobs during {@code MERGE} the {@code MERGE} phase.
+   */
+  private static final class JobListener extends SparkListener {
+    private static final String GROUP_PROPERTY = "spark.jobGroup.id";
+    private static final String DESCRIPTION_PROPERTY = "spark.job.description";
+    private static final String RUN_GROUP_PREFIX = "medalla-";
+    private static final String MARKER_GROUP = "cdc-benchmark-marker";
+    private static final Map<String, String> PARTS =
+        partNames(
+            "materialize source", "MERGE: materialize source",
+            "scanning files for matches", "MERGE: find touched files",
+            "Writing modified data", "MERGE: write updated and inserted rows",
+            "Writing Deletion Vectors", "MERGE: write deletion vectors",
+            "] read and transform", "latest commit lookup (read and transform)",
+            "] conform", "resolve changes, cache and count (conform)",
+            "] publish", "commit, latest commit lookup (publish)",
+            "] record", "ledger append (record)");
+
+    /** A job of a run: the part that started it, its submission and completion times. */
+    private record Job(String run, String part, long started, long ended) {}
+
+    private final Map<Integer, Job> running = new ConcurrentHashMap<>();
+    private final Map<String, List<Job>> finishedByRun = new ConcurrentHashMap<>();
+    private final CountDownLatch markerEnded = new CountDownLatch(1);
+
+    private static Map<String, String> partNames(String... keywordsAndNames) {
+      Map<String, String> names = new LinkedHashMap<>();
+      for (int index = 0; index < keywordsAndNames.length; index += 2) {
+        names.put(keywordsAndNames[index], keywordsAndNames[index + 1]);
+      }
+      return names;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart event) {
+      Properties properties = event.properties();
+      String group = properties == null ? null : properties.getProperty(GROUP_PROPERTY);
+      if (MARKER_GROUP.equals(group)) {
+        running.put(event.jobId(), new Job(MARKER_GROUP, "", event.time(), 0));
+      } else if (group != null && group.startsWith(RUN_GROUP_PREFIX)) {
+        String description = properties.getProperty(DESCRIPTION_PROPERTY, "");
+        String part =
+            PARTS.entrySet().stream()
+                .filter(entry -> description.contains(entry.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(description);
+        running.put(
+            event.jobId(),
+            new Job(group.substring(RUN_GROUP_PREFIX.length()), part, event.time(), 0));
+      }
+    }
+
+    @Override
+    public void onJobEnd(SparkListenerJobEnd event) {
+      Job job = running.remove(event.jobId());
+      if (job == null) {
+        return;
+      }
+      if (job.run().equals(MARKER_GROUP)) {
+        markerEnded.countDown();
+        return;
+      }
+      finishedByRun
+          .computeIfAbsent(job.run(), run -> new ArrayList<>())
+          .add(new Job(job.run(), job.part(), job.started(), event.time()));
+    }
+
+    /**
+     * Milliseconds of run {@code runId} by part, in order: each part from the previous part's last
+     * job end (the run's start for the first) to its own last job end, so the driver's work before
+     * a part's first job counts in that part; then the time after the last job.
+     */
+    Map<String, Long> parts(String runId, long startedAt, long endedAt) {
+      List<Job> jobs =
+          finishedByRun.getOrDefault(runId, List.of()).stream()
+              .sorted(Comparator.comparingLong(Job::started))
+              .toList();
+      Map<String, Long> millis = new LinkedHashMap<>();
+      String current = null;
+      long from = startedAt;
+      long lastEnded = startedAt;
+      for (Job job : jobs) {
+        if (current != null && !job.part().equals(current)) {
+          millis.merge(current, lastEnded - from, Long::sum);
+          from = lastEnded;
+        }
+        current = job.part();
+        lastEnded = Math.max(lastEnded, job.ended());
+      }
+      if (current != null) {
+        millis.merge(current, lastEnded - from, Long::sum);
+      }
+      millis.put("after the last Spark job", endedAt - lastEnded);
+      return millis;
+    }
+
+    /**
+     * Runs a marker job and waits for its end event: listeners get events in order, so every
+     * earlier job has been recorded by then.
+     */
+    void awaitDelivery(SparkSession spark) {
+      spark.sparkContext().setJobGroup(MARKER_GROUP, "benchmark listener marker", false);
+      try {
+        spark.range(1).count();
+      } finally {
+        spark.sparkContext().clearJobGroup();
+      }
+      try {
+        if (!markerEnded.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("Spark did not deliver the marker job's end event");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for Spark's listener bus", e);
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class TestCommandLine {
     CliRunner.Outcome outcome = cli.run("validate");
 
     assertThat(outcome.status()).as(outcome.err()).isZero();
-    assertThat(outcome.out()).contains("OK: configuration for local is valid; 3 pipelines");
+    assertThat(outcome.out()).contains("OK: configuration for local is valid; 7 pipelines");
   }
 
   @Test
@@ -120,12 +121,19 @@ class TestCommandLine {
 
     assertThat(outcome.status()).isZero();
     JsonNode pipelines = JSON.readTree(outcome.out()).get("pipelines");
-    assertThat(pipelines).hasSize(3);
-    assertThat(pipelines.findValuesAsText("name"))
-        .containsExactly(
-            "bronze_product.events", "silver_product.events", "gold_product.daily_active_users");
-    assertThat(pipelines.findValuesAsText("owner")).containsOnly("product-analytics@medalla.dev");
-    assertThat(pipelines.get(1).get("write_mode").asText()).isEqualTo("partition_overwrite");
-    assertThat(pipelines.get(2).get("inputs").get(0).asText()).isEqualTo("silver_product.events");
+    assertThat(pipelines).hasSize(7);
+    List<String> names = pipelines.findValuesAsText("name");
+    assertThat(names.indexOf("bronze_product.events"))
+        .isLessThan(names.indexOf("silver_product.events"));
+    assertThat(names.indexOf("silver_product.events"))
+        .isLessThan(names.indexOf("gold_product.daily_active_users"));
+    assertThat(names.indexOf("bronze_commerce.customers"))
+        .isLessThan(names.indexOf("silver_commerce.customers"));
+    assertThat(pipelines.findValuesAsText("owner"))
+        .containsOnly("product-analytics@medalla.dev", "commerce-data@medalla.dev");
+    assertThat(pipelines.get(names.indexOf("silver_product.events")).get("write_mode").asText())
+        .isEqualTo("partition_overwrite");
+    assertThat(pipelines.get(names.indexOf("silver_commerce.customers")).get("write_mode").asText())
+        .isEqualTo("scd2_merge");
   }
 }

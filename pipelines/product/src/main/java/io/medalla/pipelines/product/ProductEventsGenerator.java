@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -33,8 +34,12 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
   }
 
   @Override
-  public long generate(Path landingRoot, LocalDate firstDate, int days, int scale, long seed)
-      throws IOException {
+  public Generated generate(Request request) throws IOException {
+    Path landingRoot = request.landingRoot();
+    LocalDate firstDate = request.firstDate();
+    int days = request.days();
+    int scale = request.scale();
+    long seed = request.seed();
     long written = 0;
     int users = 1000 * scale;
     for (int day = 0; day < days; day++) {
@@ -76,7 +81,7 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
       written +=
           write(landingRoot.resolve(BronzeEvents.LANDING_FOLDER).resolve(date.toString()), lines);
     }
-    return written;
+    return new Generated(written, Map.of());
   }
 
   /** A user id in [1, users], heavy users far more often than others. */

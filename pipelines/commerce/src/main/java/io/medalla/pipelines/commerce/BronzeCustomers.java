@@ -1,0 +1,24 @@
+package io.medalla.pipelines.commerce;
+
+import io.medalla.api.BronzePipeline;
+import io.medalla.api.JdbcSource;
+import io.medalla.api.PipelineSpec;
+
+/** Customers extracted from the commerce database: changed rows and detected deletes. */
+public final class BronzeCustomers extends BronzePipeline {
+  private static final PipelineSpec SPEC =
+      PipelineSpec.builder("bronze_commerce.customers")
+          .owner("commerce-data@medalla.dev")
+          .description("Customer rows read from the commerce database, and deletes detected there.")
+          .source(
+              JdbcSource.table(CommerceDatabase.CONNECTION, "public.customers")
+                  .incremental("updated_at")
+                  .keys("customer_id")
+                  .detectingDeletes())
+          .build();
+
+  @Override
+  public PipelineSpec spec() {
+    return SPEC;
+  }
+}

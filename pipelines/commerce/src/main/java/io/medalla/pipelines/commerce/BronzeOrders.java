@@ -1,0 +1,27 @@
+package io.medalla.pipelines.commerce;
+
+import io.medalla.api.BronzePipeline;
+import io.medalla.api.FileSource;
+import io.medalla.api.PipelineSpec;
+
+/** Order change events (Debezium JSON envelopes) landed as files, as received. */
+public final class BronzeOrders extends BronzePipeline {
+  /** The landing folder of order change events. */
+  public static final String LANDING_FOLDER = "commerce/orders";
+
+  private static final PipelineSpec SPEC =
+      PipelineSpec.builder("bronze_commerce.orders")
+          .owner("commerce-data@medalla.dev")
+          .description("Order change events from the commerce database, as landed.")
+          .source(
+              FileSource.jsonLines(
+                  LANDING_FOLDER,
+                  "before STRING, after STRING, op STRING, ts_ms BIGINT,"
+                      + " source STRUCT<lsn: BIGINT, ts_ms: BIGINT>"))
+          .build();
+
+  @Override
+  public PipelineSpec spec() {
+    return SPEC;
+  }
+}

@@ -1,0 +1,36 @@
+package io.medalla.pipelines.commerce;
+
+import io.medalla.api.ChangeDataPipeline;
+import io.medalla.api.ChangeFeed;
+import io.medalla.api.Expect;
+import io.medalla.api.PipelineSpec;
+
+/**
+ * Every version of every customer (SCD2): {@code valid_from} is when a version was written at the
+ * source, {@code valid_to} when the next one or a delete replaced it, {@code is_current} marks the
+ * live version.
+ */
+public final class SilverCustomers extends ChangeDataPipeline {
+  private static final PipelineSpec SPEC =
+      PipelineSpec.builder("silver_commerce.customers")
+          .owner("commerce-data@medalla.dev")
+          .description("Customer history (SCD2) from the commerce database.")
+          .keys("customer_id")
+          .changes(
+              ChangeFeed.extracted(
+                      "bronze_commerce.customers",
+                      "customer_id BIGINT, name STRING, email STRING, country STRING,"
+                          + " updated_at TIMESTAMP",
+                      "updated_at")
+                  .keepingHistory())
+          .expect(
+              Expect.unique("customer_id", "valid_from").fail(),
+              Expect.complete("customer_id", "valid_from").fail(),
+              Expect.matches("email", "^[^@\\s]+@[^@\\s]+$").quarantine())
+          .build();
+
+  @Override
+  public PipelineSpec spec() {
+    return SPEC;
+  }
+}

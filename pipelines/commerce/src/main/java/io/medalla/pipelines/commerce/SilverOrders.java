@@ -1,0 +1,35 @@
+package io.medalla.pipelines.commerce;
+
+import io.medalla.api.ChangeDataPipeline;
+import io.medalla.api.ChangeFeed;
+import io.medalla.api.Expect;
+import io.medalla.api.PipelineSpec;
+
+/** The current state of every order (SCD1): the latest change wins, a delete removes the order. */
+public final class SilverOrders extends ChangeDataPipeline {
+  /** The order statuses the shop uses. */
+  public static final String[] STATUSES = {"created", "paid", "shipped", "cancelled", "refunded"};
+
+  private static final PipelineSpec SPEC =
+      PipelineSpec.builder("silver_commerce.orders")
+          .owner("commerce-data@medalla.dev")
+          .description("Current state of every order (SCD1) from its change events.")
+          .keys("order_id")
+          .changes(
+              ChangeFeed.debezium(
+                  "bronze_commerce.orders",
+                  "order_id BIGINT, customer_id BIGINT, status STRING, amount DECIMAL(12,2),"
+                      + " currency STRING, updated_at TIMESTAMP"))
+          .expect(
+              Expect.unique("order_id").fail(),
+              Expect.complete("order_id", "customer_id").fail(),
+              Expect.values("status", STATUSES).fail(),
+              Expect.values("currency", "EUR", "USD", "CLP").fail(),
+              Expect.between("amount", 0, 1_000_000).fail())
+          .build();
+
+  @Override
+  public PipelineSpec spec() {
+    return SPEC;
+  }
+}
