@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,6 +55,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import scala.collection.JavaConverters;
 
 /**
  * {@code cdc}: an SCD2 merge of a small change batch against rewriting the whole history table.
@@ -83,6 +85,8 @@ final class ChangeBenchmark implements Callable<Integer> {
   private static final String BRONZE_RUN = "bronze run (PipelineRunner, append)";
   private static final String MERGE_RUN = "SCD2 run (PipelineRunner, MERGE)";
   private static final String REWRITE = "rewrite (all versions, overwrite)";
+  private static final String RUN_GROUP_PREFIX = "medalla-";
+  private static final String REWRITE_GROUP_PREFIX = "cdc-benchmark-rewrite-";
   private static final List<String> MERGE_METRICS =
       List.of(
           "numSourceRows",
@@ -444,11 +448,21 @@ final class ChangeBenchmark implements Callable<Integer> {
       return result;
     }
 
+    /** The rewrite, its Spark jobs in job group {@code group}. */
+    private void rewrite(String group) {
+      spark.sparkContext().setJobGroup(group, "rewrite of the history table", false);
+      try {
+        rewriteTable();
+      } finally {
+        spark.sparkContext().clearJobGroup();
+      }
+    }
+
     /**
      * Every version of every key, resolved from all of bronze as {@link ChangeResolver} resolves
      * the changed keys, in the history table's columns, replacing the rewritten table.
      */
-    private void rewrite() {
+    private void rewriteTable() {
       StructType rowSchema = StructType.fromDDL(ROW_SCHEMA);
       Dataset<Row> parsed =
           spark
@@ -526,57 +540,61 @@ final class ChangeBenchmark implements Callable<Integer> {
   }
 
   /**
-   * The Spark jobs of every run, by run id, named by the part of the run that started them: the
-   * runner's step, or for Delta's jobs during {@code MERGE} the {@code MERGE} phase.
+   * The Spark jobs of every job group (a run's group is {@code medalla-<run id>}) with their tasks'
+   * CPU time, each job named by the part of the run that started it: the runner's step, or for
+   * Delta's jobs during {@code MERGE} the {@code MERGE} phase.
    */
   private static final class JobListener extends SparkListener {
     private static final String GROUP_PROPERTY = "spark.jobGroup.id";
     private static final String DESCRIPTION_PROPERTY = "spark.job.description";
-    private static final String RUN_GROUP_PREFIX = "medalla-";
     private static final String MARKER_GROUP = "cdc-benchmark-marker";
-    private static final Map<String, String> PARTS =
-        partNames(
-            "materialize source", "MERGE: materialize source",
-            "scanning files for matches", "MERGE: find touched files",
-            "Writing modified data", "MERGE: write updated and inserted rows",
-            "Writing Deletion Vectors", "MERGE: write deletion vectors",
-            "] read and transform", "latest commit lookup (read and transform)",
-            "] conform", "resolve changes, cache and count (conform)",
-            "] publish", "commit, latest commit lookup (publish)",
-            "] record", "ledger append (record)");
+    private static final Map<String, String> PARTS = new LinkedHashMap<>();
 
-    /** A job of a run: the part that started it, its submission and completion times. */
-    private record Job(String run, String part, long started, long ended) {}
+    static {
+      PARTS.put("materialize source", "MERGE: materialize source");
+      PARTS.put("scanning files for matches", "MERGE: find touched files");
+      PARTS.put("Writing modified data", "MERGE: write updated and inserted rows");
+      PARTS.put("Writing Deletion Vectors", "MERGE: write deletion vectors");
+      PARTS.put("] read and transform", "latest commit lookup (read and transform)");
+      PARTS.put("] conform", "resolve changes, cache and count (conform)");
+      PARTS.put("] publish", "commit, latest commit lookup (publish)");
+      PARTS.put("] record", "ledger append (record)");
+    }
+
+    /** A job: its group, the part that started it, its times and its tasks' CPU time. */
+    private record Job(String group, String part, long started, long ended, long cpuNanos) {}
 
     private final Map<Integer, Job> running = new ConcurrentHashMap<>();
-    private final Map<String, List<Job>> finishedByRun = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> jobByStage = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> cpuNanosByJob = new ConcurrentHashMap<>();
+    private final Map<String, List<Job>> finishedByGroup = new ConcurrentHashMap<>();
     private final CountDownLatch markerEnded = new CountDownLatch(1);
-
-    private static Map<String, String> partNames(String... keywordsAndNames) {
-      Map<String, String> names = new LinkedHashMap<>();
-      for (int index = 0; index < keywordsAndNames.length; index += 2) {
-        names.put(keywordsAndNames[index], keywordsAndNames[index + 1]);
-      }
-      return names;
-    }
 
     @Override
     public void onJobStart(SparkListenerJobStart event) {
       Properties properties = event.properties();
       String group = properties == null ? null : properties.getProperty(GROUP_PROPERTY);
-      if (MARKER_GROUP.equals(group)) {
-        running.put(event.jobId(), new Job(MARKER_GROUP, "", event.time(), 0));
-      } else if (group != null && group.startsWith(RUN_GROUP_PREFIX)) {
-        String description = properties.getProperty(DESCRIPTION_PROPERTY, "");
-        String part =
-            PARTS.entrySet().stream()
-                .filter(entry -> description.contains(entry.getKey()))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElse(description);
-        running.put(
-            event.jobId(),
-            new Job(group.substring(RUN_GROUP_PREFIX.length()), part, event.time(), 0));
+      if (group == null) {
+        return;
+      }
+      String description = properties.getProperty(DESCRIPTION_PROPERTY, "");
+      String part =
+          PARTS.entrySet().stream()
+              .filter(entry -> description.contains(entry.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(description);
+      running.put(event.jobId(), new Job(group, part, event.time(), 0, 0));
+      for (Object stage : JavaConverters.seqAsJavaList(event.stageIds())) {
+        jobByStage.put((Integer) stage, event.jobId());
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd event) {
+      Integer job = jobByStage.get(event.stageId());
+      if (job != null && event.taskMetrics() != null) {
+        cpuNanosByJob.merge(job, event.taskMetrics().executorCpuTime(), Long::sum);
       }
     }
 
@@ -586,41 +604,51 @@ final class ChangeBenchmark implements Callable<Integer> {
       if (job == null) {
         return;
       }
-      if (job.run().equals(MARKER_GROUP)) {
+      if (job.group().equals(MARKER_GROUP)) {
         markerEnded.countDown();
         return;
       }
-      finishedByRun
-          .computeIfAbsent(job.run(), run -> new ArrayList<>())
-          .add(new Job(job.run(), job.part(), job.started(), event.time()));
+      long cpuNanos = cpuNanosByJob.getOrDefault(event.jobId(), 0L);
+      cpuNanosByJob.remove(event.jobId());
+      finishedByGroup
+          .computeIfAbsent(job.group(), group -> new ArrayList<>())
+          .add(new Job(job.group(), job.part(), job.started(), event.time(), cpuNanos));
+    }
+
+    /** The CPU time of the tasks of the jobs in {@code group}, in milliseconds. */
+    long cpuMillis(String group) {
+      return finishedByGroup.getOrDefault(group, List.of()).stream().mapToLong(Job::cpuNanos).sum()
+          / 1_000_000;
     }
 
     /**
-     * Milliseconds of run {@code runId} by part, in order: each part from the previous part's last
-     * job end (the run's start for the first) to its own last job end, so the driver's work before
-     * a part's first job counts in that part; then the time after the last job.
+     * Wall and task CPU milliseconds of the jobs in {@code group} by part, in order. A part's wall
+     * time runs from the previous part's last job end (the run's start for the first part) to its
+     * own last job end, so the driver's work before a part's first job counts in that part; the
+     * time after the last job comes last.
      */
-    Map<String, Long> parts(String runId, long startedAt, long endedAt) {
+    Map<String, long[]> parts(String group, long startedAt, long endedAt) {
       List<Job> jobs =
-          finishedByRun.getOrDefault(runId, List.of()).stream()
+          finishedByGroup.getOrDefault(group, List.of()).stream()
               .sorted(Comparator.comparingLong(Job::started))
               .toList();
-      Map<String, Long> millis = new LinkedHashMap<>();
+      Map<String, long[]> millis = new LinkedHashMap<>();
       String current = null;
       long from = startedAt;
       long lastEnded = startedAt;
       for (Job job : jobs) {
         if (current != null && !job.part().equals(current)) {
-          millis.merge(current, lastEnded - from, Long::sum);
+          millis.computeIfAbsent(current, part -> new long[2])[0] += lastEnded - from;
           from = lastEnded;
         }
         current = job.part();
         lastEnded = Math.max(lastEnded, job.ended());
+        millis.computeIfAbsent(current, part -> new long[2])[1] += job.cpuNanos() / 1_000_000;
       }
       if (current != null) {
-        millis.merge(current, lastEnded - from, Long::sum);
+        millis.get(current)[0] += lastEnded - from;
       }
-      millis.put("after the last Spark job", endedAt - lastEnded);
+      millis.put("after the last Spark job", new long[] {endedAt - lastEnded, 0});
       return millis;
     }
 
