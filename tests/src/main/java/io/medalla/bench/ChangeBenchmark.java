@@ -66,7 +66,9 @@ import scala.collection.JavaConverters;
  * into a table with deletion vectors), and, in the same session, recomputes every version of every
  * key from bronze as {@link ChangeResolver} would and overwrites another table with it. One warm-up
  * round, then the measured rounds, each starting with the other of the two; at the end both tables
- * must hold the same versions.
+ * must hold the same versions. Besides wall time it reports the Spark tasks' CPU time of both (less
+ * sensitive to other load on the machine), the SCD2 run split by lifecycle step and {@code MERGE}
+ * phase, and the {@code MERGE} commit's operation metrics.
  */
 @Command(
     name = "cdc",

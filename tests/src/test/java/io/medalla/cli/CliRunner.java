@@ -8,19 +8,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Runs the CLI in this JVM on the shared Spark session and keeps what it printed. */
-final class CliRunner {
+public final class CliRunner {
   private final Path workingDirectory;
   private final Map<String, String> variables;
 
-  CliRunner(Path workingDirectory, Map<String, String> variables) {
+  public CliRunner(Path workingDirectory, Map<String, String> variables) {
     this.workingDirectory = workingDirectory;
     this.variables = Map.copyOf(variables);
   }
 
   /** The outcome of one invocation. */
-  record Outcome(int status, String out, String err) {}
+  public record Outcome(int status, String out, String err) {}
 
-  Outcome run(String... args) {
+  public Outcome run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int status =

@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.medalla.cli.CliEnvironment;
-import io.medalla.cli.MedallaCli;
+import io.medalla.cli.CliRunner;
 import io.medalla.testkit.SharedSpark;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,21 +31,8 @@ class TestDemo {
 
   @TempDir Path directory;
 
-  private record Outcome(int status, String out, String err) {}
-
-  private Outcome medalla(Map<String, String> variables, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        MedallaCli.execute(
-            args,
-            new CliEnvironment(
-                variables,
-                directory,
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                Optional.of(SharedSpark.session())));
-    return new Outcome(status, out.toString(), err.toString());
+  private CliRunner.Outcome medalla(Map<String, String> variables, String... args) {
+    return new CliRunner(directory, variables).run(args);
   }
 
   private Dataset<Row> table(String relativePath) {
@@ -63,7 +46,7 @@ class TestDemo {
   void demoBuildsAllLayersAndARerunChangesNoContent() throws Exception {
     String warehouse = directory.resolve("warehouse").toString();
 
-    Outcome first = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
+    CliRunner.Outcome first = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
 
     assertThat(first.status()).as(first.err()).isZero();
     assertThat(first.out())
@@ -88,7 +71,7 @@ class TestDemo {
     assertThat(table("bronze/product/events").where(col("_corrupt_record").isNotNull()).count())
         .isEqualTo(4);
 
-    Outcome second = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
+    CliRunner.Outcome second = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
 
     assertThat(second.status()).as(second.err()).isZero();
     for (String table : TABLES) {
@@ -103,7 +86,7 @@ class TestDemo {
         .isEqualTo(6);
     assertThat(ledger.where(col("status").equalTo("SUCCEEDED")).count()).isEqualTo(22);
 
-    Outcome describe =
+    CliRunner.Outcome describe =
         medalla(
             Map.of(),
             "describe",
@@ -122,7 +105,7 @@ class TestDemo {
                 .first()
                 .getAs("run_id"));
 
-    Outcome quality =
+    CliRunner.Outcome quality =
         medalla(Map.of(), "quality", "silver_product.events", "--json", "--warehouse", warehouse);
     JsonNode qualityDocument = JSON.readTree(quality.out());
     assertThat(qualityDocument.get("results").findValuesAsText("expectation"))
@@ -131,7 +114,7 @@ class TestDemo {
         .as("two dates, each run twice")
         .hasSize(4);
 
-    Outcome status =
+    CliRunner.Outcome status =
         medalla(Map.of(), "status", "--json", "--limit", "3", "--warehouse", warehouse);
     assertThat(JSON.readTree(status.out()).get("runs")).hasSize(3);
   }
@@ -151,7 +134,7 @@ class TestDemo {
         });
     server.start();
     try {
-      Outcome outcome =
+      CliRunner.Outcome outcome =
           medalla(
               Map.of("ALERT_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts"),
               "run",
