@@ -26,6 +26,8 @@ import java.util.Set;
  *     and schema expectations
  * @param expectations the quality rules checked on every run's output before it is published
  * @param changeFeed the change events a silver table applies as SCD1 or SCD2, keyed by {@code keys}
+ * @param dateDependencies how the partitions depend on inputs, for incremental runs and downstream
+ *     refreshes of a partitioned table
  */
 public record PipelineSpec(
     TableId output,
@@ -37,7 +39,8 @@ public record PipelineSpec(
     Optional<String> partitionColumn,
     boolean critical,
     List<Expectation> expectations,
-    Optional<ChangeFeed> changeFeed) {
+    Optional<ChangeFeed> changeFeed,
+    List<DateDependency> dateDependencies) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -47,6 +50,7 @@ public record PipelineSpec(
     inputs = List.copyOf(inputs);
     keys = List.copyOf(keys);
     expectations = List.copyOf(expectations);
+    dateDependencies = List.copyOf(dateDependencies);
     if (owner == null || owner.isBlank()) {
       throw invalid(output, "owner is required. Declare owner(\"team@example.com\") in the spec");
     }
@@ -88,6 +92,15 @@ public record PipelineSpec(
       if (!inputs.contains(changeFeed.get().input())) {
         throw invalid(
             output, "the change feed's table " + changeFeed.get().input() + " is not an input");
+      }
+    }
+    for (DateDependency dependency : dateDependencies) {
+      if (partitionColumn.isEmpty()) {
+        throw invalid(output, "only a partitioned table declares date dependencies");
+      }
+      if (!inputs.contains(dependency.input())) {
+        throw invalid(
+            output, "the date dependency's table " + dependency.input() + " is not an input");
       }
     }
     for (TableId input : inputs) {
@@ -170,6 +183,11 @@ public record PipelineSpec(
     return keys.isEmpty() ? WriteMode.FULL_OVERWRITE : WriteMode.MERGE;
   }
 
+  /** The date dependency on {@code input}, if declared. */
+  public Optional<DateDependency> dateDependency(TableId input) {
+    return dateDependencies.stream().filter(d -> d.input().equals(input)).findFirst();
+  }
+
   /** Starts a spec for the table with catalog name {@code output}. */
   public static Builder builder(String output) {
     return new Builder(TableId.parse(output));
@@ -187,6 +205,7 @@ public record PipelineSpec(
     private boolean critical;
     private final List<Expectation> expectations = new ArrayList<>();
     private ChangeFeed changeFeed;
+    private final List<DateDependency> dateDependencies = new ArrayList<>();
 
     private Builder(TableId output) {
       this.output = output;
@@ -254,6 +273,28 @@ public record PipelineSpec(
       return this;
     }
 
+    /**
+     * Declares that an {@code input} row feeds the output partition of the date {@code
+     * dateExpression} gives (Spark SQL over the input's columns); {@code input} becomes an input.
+     */
+    public Builder dependsOn(String input, String dateExpression) {
+      return dependsOn(input, dateExpression, 1);
+    }
+
+    /**
+     * Declares that an {@code input} row of day {@code t} (the date {@code dateExpression} gives)
+     * feeds the output partitions {@code t} to {@code t + windowDays - 1}, as a rolling window
+     * does; {@code input} becomes an input.
+     */
+    public Builder dependsOn(String input, String dateExpression, int windowDays) {
+      TableId table = TableId.parse(input);
+      dateDependencies.add(new DateDependency(table, dateExpression, windowDays));
+      if (!inputs.contains(table)) {
+        inputs.add(table);
+      }
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -266,7 +307,8 @@ public record PipelineSpec(
           Optional.ofNullable(partitionColumn),
           critical,
           expectations,
-          Optional.ofNullable(changeFeed));
+          Optional.ofNullable(changeFeed),
+          dateDependencies);
     }
   }
 }

@@ -1,6 +1,11 @@
 package io.medalla.api;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.sql.Date;
 import java.time.LocalDate;
+import java.util.SortedSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -10,8 +15,33 @@ public interface RunContext {
   /** The unique id of this run; it tags the output's Delta commit and the ledger row. */
   String runId();
 
-  /** The logical date this run processes. */
+  /**
+   * The logical date of this run: the date a {@code run --date} processes, the last date of a
+   * backfill batch or of an incremental run's partitions.
+   */
   LocalDate logicalDate();
+
+  /**
+   * The partitions (dates) a partitioned pipeline's run writes, ascending: the logical date for
+   * {@code run --date}, a batch of dates for a backfill, the partitions touched by new input
+   * changes for an incremental run, every partition for a full refresh. Filter the output on them
+   * with {@link #inDates(String)}; rows outside them are rejected.
+   */
+  SortedSet<LocalDate> dates();
+
+  /** Whether {@code column} (a {@code DATE}) is one of the run's {@link #dates()}. */
+  default Column inDates(String column) {
+    return col(column).isin(dates().stream().map(Date::valueOf).toArray());
+  }
+
+  /**
+   * Whether {@code column} (a {@code DATE}) falls in a {@code days}-day window ending on one of the
+   * run's dates: what a rolling-window pipeline reads for its {@link #dates()}.
+   */
+  default Column inWindow(String column, int days) {
+    return col(column)
+        .between(Date.valueOf(dates().first().minusDays(days - 1L)), Date.valueOf(dates().last()));
+  }
 
   /** The environment name: {@code local}, {@code dev} or {@code prod}. */
   String environment();
@@ -28,8 +58,9 @@ public interface RunContext {
   Dataset<Row> read(TableId input);
 
   /**
-   * The rows a change-data pipeline merges for this run: for the keys changed in the logical date's
-   * batch, their latest state (SCD1) or all their versions (SCD2), resolved from every event the
+   * The rows a change-data pipeline merges for this run: for the keys changed in the run's new
+   * events (the batches of its dates, or the bronze commits an incremental run has not processed
+   * yet), their latest state (SCD1) or all their versions (SCD2), resolved from every event the
    * feed's bronze table holds for them.
    *
    * @throws MedallaException with {@link ErrorCode#INVALID_PIPELINE} when the spec declares no

@@ -3,6 +3,7 @@ package io.medalla.cdc;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -13,7 +14,6 @@ import static org.apache.spark.sql.functions.when;
 import io.medalla.api.ChangeFeed;
 import io.medalla.api.ChangeHistory;
 import io.medalla.api.PipelineSpec;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +24,11 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
 
 /**
- * Resolves a run's change events into the rows to merge. The keys changed in the logical date's
- * batch are resolved from every event bronze holds for them, ordered by (LSN, source timestamp):
- * the latest event per key for SCD1, one version per event for SCD2. Bronze is append-only and
+ * Resolves a run's change events into the rows to merge. The keys changed by the run's new events
+ * are resolved from every event bronze holds for them, ordered by (LSN, source timestamp): the
+ * latest event per key for SCD1, one version per event for SCD2. Bronze is append-only and
  * exactly-once, so the result does not depend on arrival order, duplicates or replays. Everything
  * stays in Spark; nothing is collected to the driver.
  */
@@ -46,27 +45,29 @@ public final class ChangeResolver {
   private ChangeResolver() {}
 
   /**
-   * The rows to merge for {@code logicalDate}.
+   * The rows to merge for the keys that {@code newEvents} change.
    *
    * @param bronze the feed's bronze table
+   * @param newEvents the bronze rows the run applies (a subset of {@code bronze})
    */
   public static Dataset<Row> resolve(
-      PipelineSpec spec, Dataset<Row> bronze, LocalDate logicalDate) {
+      PipelineSpec spec, Dataset<Row> bronze, Dataset<Row> newEvents) {
     ChangeFeed feed = spec.changeFeed().orElseThrow();
     StructType rowSchema = StructType.fromDDL(feed.rowSchema());
-    Dataset<Row> events =
-        feed.sequenceColumn().isPresent()
-            ? normalizeExtracted(bronze, rowSchema, feed.sequenceColumn().get())
-            : normalize(bronze, rowSchema);
     List<Column> keys = spec.keys().stream().map(key -> col(quote(key))).toList();
     Dataset<Row> changedKeys =
-        events
-            .where(col("batch").equalTo(logicalDate.toString()))
-            .select(keys.toArray(Column[]::new))
-            .distinct();
+        normalize(feed, newEvents, rowSchema).select(keys.toArray(Column[]::new)).distinct();
+    // Only the touched keys' events are parsed: the semi-join reads each key straight from the
+    // raw event, so the cost follows the batch, not the size of bronze.
+    Column touched = null;
+    for (String key : spec.keys()) {
+      Column equal =
+          rawKey(feed, bronze, key, rowSchema.apply(key).dataType().sql())
+              .equalTo(changedKeys.col(key));
+      touched = touched == null ? equal : touched.and(equal);
+    }
     Dataset<Row> history =
-        events
-            .join(changedKeys, JavaConverters.asScalaBuffer(spec.keys()).toSeq(), "left_semi")
+        normalize(feed, bronze.join(changedKeys, touched, "left_semi"), rowSchema)
             .dropDuplicates(
                 withKeys(spec.keys(), List.of(OPERATION, LSN, TIMESTAMP)).toArray(String[]::new));
     WindowSpec byKey =
@@ -110,8 +111,24 @@ public final class ChangeResolver {
     return versions.select(columns.toArray(Column[]::new));
   }
 
+  private static Dataset<Row> normalize(
+      ChangeFeed feed, Dataset<Row> bronze, StructType rowSchema) {
+    return feed.sequenceColumn().isPresent()
+        ? normalizeExtracted(bronze, rowSchema, feed.sequenceColumn().get())
+        : normalizeDebezium(bronze, rowSchema);
+  }
+
+  /** A key column of a bronze event, typed, without parsing the rest of the event. */
+  private static Column rawKey(ChangeFeed feed, Dataset<Row> bronze, String key, String type) {
+    Column raw =
+        feed.sequenceColumn().isPresent()
+            ? bronze.col(quote(key))
+            : get_json_object(coalesce(bronze.col("after"), bronze.col("before")), "$." + key);
+    return raw.cast(type);
+  }
+
   /** Debezium envelopes as typed row images with the event's operation and sequence. */
-  static Dataset<Row> normalize(Dataset<Row> bronze, StructType rowSchema) {
+  static Dataset<Row> normalizeDebezium(Dataset<Row> bronze, StructType rowSchema) {
     Dataset<Row> parsed =
         bronze
             .where(col("_corrupt_record").isNull().and(col("op").isNotNull()))

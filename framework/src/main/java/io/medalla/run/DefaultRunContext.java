@@ -1,5 +1,7 @@
 package io.medalla.run;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.medalla.api.ChangeFeed;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
@@ -10,6 +12,9 @@ import io.medalla.cdc.ChangeResolver;
 import io.medalla.table.DeltaTables;
 import io.medalla.table.Warehouse;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.SortedSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,22 +25,25 @@ final class DefaultRunContext implements RunContext {
   private final Warehouse warehouse;
   private final PipelineSpec spec;
   private final String runId;
-  private final LocalDate logicalDate;
+  private final RunPlan plan;
   private final String environment;
+  private final RunPlanner planner;
 
   DefaultRunContext(
       SparkSession spark,
       Warehouse warehouse,
       PipelineSpec spec,
       String runId,
-      LocalDate logicalDate,
-      String environment) {
+      RunPlan plan,
+      String environment,
+      RunPlanner planner) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.spec = spec;
     this.runId = runId;
-    this.logicalDate = logicalDate;
+    this.plan = plan;
     this.environment = environment;
+    this.planner = planner;
   }
 
   @Override
@@ -45,7 +53,12 @@ final class DefaultRunContext implements RunContext {
 
   @Override
   public LocalDate logicalDate() {
-    return logicalDate;
+    return plan.logicalDate();
+  }
+
+  @Override
+  public SortedSet<LocalDate> dates() {
+    return plan.dates();
   }
 
   @Override
@@ -69,7 +82,32 @@ final class DefaultRunContext implements RunContext {
                         "Cannot resolve changes in pipeline %s: its spec declares no change feed;"
                             + " add changes(ChangeFeed.debezium(...))",
                         spec.pipelineName()));
-    return ChangeResolver.resolve(spec, read(feed.input()), logicalDate);
+    Dataset<Row> bronze = read(feed.input());
+    return ChangeResolver.resolve(spec, bronze, newEvents(feed.input(), bronze));
+  }
+
+  /**
+   * The bronze rows this run applies: the batches of its dates, the commits since the last
+   * processed version for an incremental run, everything for a full refresh.
+   */
+  private Dataset<Row> newEvents(TableId input, Dataset<Row> bronze) {
+    return switch (plan.mode()) {
+      case DATES ->
+          bronze.where(
+              col("_batch_id").isin(plan.dates().stream().map(LocalDate::toString).toArray()));
+      case FULL_REFRESH -> bronze;
+      case INCREMENTAL ->
+          DeltaTables.changes(
+                  spark,
+                  warehouse.path(input),
+                  plan.processedVersions().orElseThrow().getOrDefault(input, -1L) + 1,
+                  plan.inputVersions().get(input))
+              .where(col("_change_type").equalTo("insert"))
+              .select(
+                  Arrays.stream(bronze.columns())
+                      .map(c -> col("`" + c + "`"))
+                      .toArray(Column[]::new));
+    };
   }
 
   @Override
@@ -83,17 +121,11 @@ final class DefaultRunContext implements RunContext {
           spec.pipelineName(),
           spec.inputs());
     }
-    String path = warehouse.path(input);
-    if (!DeltaTables.exists(spark, path)) {
-      throw new MedallaException(
-          ErrorCode.INPUT_MISSING,
-          "Cannot read %s in pipeline %s: the table does not exist yet at %s. Run pipeline %s"
-              + " first",
-          input,
-          spec.pipelineName(),
-          path,
-          input);
+    Long version = plan.inputVersions().get(input);
+    if (version == null) {
+      throw planner.inputMissing(spec, input);
     }
-    return spark.read().format("delta").load(path);
+    // The version pinned at planning: what the run reads is what the ledger records.
+    return planner.read(input, version);
   }
 }

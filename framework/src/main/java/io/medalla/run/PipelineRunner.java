@@ -1,6 +1,7 @@
 package io.medalla.run;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -21,6 +22,7 @@ import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
 import io.medalla.api.Source;
+import io.medalla.api.TableId;
 import io.medalla.config.ConfigKeys;
 import io.medalla.config.MedallaSettings;
 import io.medalla.ingest.FileReader;
@@ -33,19 +35,23 @@ import io.medalla.quality.QualityGate;
 import io.medalla.quality.QualityStore;
 import io.medalla.quality.QualityVerdict;
 import io.medalla.quality.Thresholds;
+import io.medalla.table.DeltaCommit;
 import io.medalla.table.DeltaPublisher;
 import io.medalla.table.DeltaTables;
 import io.medalla.table.Warehouse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -80,6 +86,7 @@ public final class PipelineRunner {
   private final DeltaPublisher publisher;
   private final QualityGate qualityGate;
   private final QualityStore qualityStore;
+  private final RunPlanner planner;
 
   public PipelineRunner(SparkSession spark, MedallaSettings settings) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -94,6 +101,7 @@ public final class PipelineRunner {
             settings.get(ConfigKeys.COMMIT_INITIAL_BACKOFF));
     this.qualityGate = new QualityGate(new Thresholds(settings.get(ConfigKeys.QUALITY_THRESHOLDS)));
     this.qualityStore = new QualityStore(spark, warehouse);
+    this.planner = new RunPlanner(spark, warehouse, ledger);
   }
 
   /** The warehouse this runner writes. */
@@ -108,27 +116,67 @@ public final class PipelineRunner {
 
   /** Runs {@code pipeline} for {@code logicalDate}; never throws for a failed run. */
   public RunResult run(Pipeline pipeline, LocalDate logicalDate, Map<String, String> parameters) {
+    return run(pipeline, RunRequest.of(List.of(logicalDate), parameters));
+  }
+
+  /** Runs {@code pipeline} as {@code request} asks; never throws for a failed run. */
+  public RunResult run(Pipeline pipeline, RunRequest request) {
     PipelineSpec spec = pipeline.spec();
     Instant startedAt = Instant.now();
     String runId = newRunId(startedAt);
     String principal = spark.sparkContext().sparkUser();
     String environment = settings.environment();
+    LocalDate logicalDate = request.lastDate();
+    Map<String, String> parameters = request.parameters();
     MDC.put("run_id", runId);
     MDC.put("pipeline", spec.pipelineName());
     MDC.put("env", environment);
     MDC.put("logical_date", logicalDate.toString());
     spark.sparkContext().setJobGroup("medalla-" + runId, spec.pipelineName(), false);
-    LOG.info("Starting run of {} for {}", spec.pipelineName(), logicalDate);
+    LOG.info("Starting {} run of {} for {}", request.mode(), spec.pipelineName(), request.dates());
     long rowsRead = 0;
     long rowsProduced = 0;
     Dataset<Row> candidate = null;
+    RunPlan plan = null;
     try {
       step(spec, logicalDate, "guard");
       writePolicy.checkWrite(spec, principal);
 
+      step(spec, logicalDate, "plan");
+      plan = planner.plan(spec, request);
+      logicalDate = plan.logicalDate();
+      if (plan.nothingNew()) {
+        RunRecord record =
+            new RunRecord(
+                runId,
+                spec.pipelineName(),
+                environment,
+                logicalDate,
+                parameters,
+                RunStatus.SKIPPED,
+                startedAt,
+                Instant.now(),
+                0,
+                0,
+                0,
+                0,
+                DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
+                    .map(DeltaCommit::version),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                principal,
+                plan.mode(),
+                List.copyOf(plan.dates()),
+                byName(plan.inputVersions()));
+        ledger.record(record);
+        LOG.info("Run {} SKIPPED: nothing new in the inputs of {}", runId, spec.pipelineName());
+        return new RunResult(record, Optional.empty(), Optional.empty());
+      }
+
       step(spec, logicalDate, "read and transform");
       DefaultRunContext context =
-          new DefaultRunContext(spark, warehouse, spec, runId, logicalDate, environment);
+          new DefaultRunContext(spark, warehouse, spec, runId, plan, environment, planner);
       long nextVersion =
           DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
               .map(commit -> commit.version() + 1)
@@ -139,7 +187,7 @@ public final class PipelineRunner {
       candidate =
           Conformer.conform(spec, transformed.output(), runId, logicalDate)
               .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartition(spec, logicalDate));
+      Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartitions(spec, plan.dates()));
       Row measures = measured.first();
       long candidateRows = measures.getLong(0);
       rowsProduced = candidateRows;
@@ -147,14 +195,15 @@ public final class PipelineRunner {
       if (measures.getLong(1) > 0) {
         throw new MedallaException(
             ErrorCode.INVALID_PIPELINE,
-            "Cannot publish %s: %d of %d rows have %s outside the run's partition %s. A"
-                + " partitioned pipeline writes only its logical date's partition; filter the"
-                + " output on it",
+            "Cannot publish %s: %d of %d rows have %s outside the run's partitions %s. A"
+                + " partitioned pipeline writes only its run's partitions; filter the output on"
+                + " them with context.inDates(\"%s\")",
             spec.output(),
             measures.getLong(1),
             candidateRows,
             spec.partitionColumn().orElseThrow(),
-            logicalDate);
+            plan.dates(),
+            spec.partitionColumn().orElseThrow());
       }
 
       step(spec, logicalDate, "audit");
@@ -169,7 +218,8 @@ public final class PipelineRunner {
               verdict.publishable(),
               verdict.publishableRows(),
               runId,
-              logicalDate,
+              plan.dates(),
+              plan.replacesTable(),
               nextVersion);
       RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
       if (!verdict.results().isEmpty()) {
@@ -194,7 +244,10 @@ public final class PipelineRunner {
               Optional.empty(),
               Optional.empty(),
               Optional.empty(),
-              principal);
+              principal,
+              plan.mode(),
+              List.copyOf(plan.dates()),
+              byName(plan.inputVersions()));
       step(spec, logicalDate, "record");
       ledger.record(record);
       LOG.info(
@@ -209,8 +262,7 @@ public final class PipelineRunner {
           record.duration().toMillis());
       return new RunResult(record, Optional.empty(), Optional.empty());
     } catch (Exception | LinkageError e) { // Spark throws checked exceptions undeclared
-      return fail(
-          spec, logicalDate, parameters, runId, startedAt, rowsRead, rowsProduced, principal, e);
+      return fail(spec, request, plan, runId, startedAt, rowsRead, rowsProduced, principal, e);
     } finally {
       if (candidate != null) {
         candidate.unpersist();
@@ -348,8 +400,8 @@ public final class PipelineRunner {
 
   private RunResult fail(
       PipelineSpec spec,
-      LocalDate logicalDate,
-      Map<String, String> parameters,
+      RunRequest request,
+      RunPlan plan,
       String runId,
       Instant startedAt,
       long rowsRead,
@@ -361,6 +413,7 @@ public final class PipelineRunner {
     String message = Redaction.redact(describe(error));
     RunStatus status =
         code == ErrorCode.QUALITY_GATE_BLOCKED ? RunStatus.BLOCKED : RunStatus.FAILED;
+    LocalDate logicalDate = plan == null ? request.lastDate() : plan.logicalDate();
     String path = warehouse.path(spec.output());
     Optional<Long> version = Optional.empty();
     try {
@@ -374,7 +427,7 @@ public final class PipelineRunner {
             spec.pipelineName(),
             settings.environment(),
             logicalDate,
-            parameters,
+            request.parameters(),
             status,
             startedAt,
             Instant.now(),
@@ -386,7 +439,10 @@ public final class PipelineRunner {
             Optional.of(code.name()),
             Optional.of(error.getClass().getName()),
             Optional.of(message),
-            principal);
+            principal,
+            plan == null ? request.mode() : plan.mode(),
+            List.copyOf(plan == null ? request.dates() : plan.dates()),
+            plan == null ? Map.of() : byName(plan.inputVersions()));
     LOG.error(
         "Run {} of {} {}: {}{}{}",
         runId,
@@ -420,16 +476,25 @@ public final class PipelineRunner {
     spark.sparkContext().setJobDescription(spec.pipelineName() + " [" + logicalDate + "] " + step);
   }
 
-  /** Counts rows outside the logical date's partition; always 0 for unpartitioned outputs. */
-  private static Column outsidePartition(PipelineSpec spec, LocalDate logicalDate) {
+  /** Counts rows outside the run's partitions; always 0 for unpartitioned outputs. */
+  private static Column outsidePartitions(PipelineSpec spec, SortedSet<LocalDate> dates) {
     return spec.partitionColumn()
         .map(
             column ->
                 count(
                     when(
-                        not(col(column).eqNullSafe(lit(java.sql.Date.valueOf(logicalDate)))),
+                        not(
+                            coalesce(
+                                col(column).isin(dates.stream().map(Date::valueOf).toArray()),
+                                lit(false))),
                         lit(1))))
         .orElse(lit(0L));
+  }
+
+  private static Map<String, Long> byName(Map<TableId, Long> versions) {
+    Map<String, Long> named = new LinkedHashMap<>();
+    versions.forEach((table, version) -> named.put(table.catalogName(), version));
+    return named;
   }
 
   /** The stack trace as text, so it can be masked whatever logging backend prints it. */

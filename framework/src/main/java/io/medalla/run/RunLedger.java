@@ -1,14 +1,20 @@
 package io.medalla.run;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medalla.api.TableId;
 import io.medalla.ops.Redaction;
 import io.medalla.table.DeltaTables;
 import io.medalla.table.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,7 +37,8 @@ public final class RunLedger {
               + " rows_produced BIGINT NOT NULL,"
               + " rows_written BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,"
               + " output_version BIGINT, error_code STRING,"
-              + " error_class STRING, error_message STRING, principal STRING NOT NULL");
+              + " error_class STRING, error_message STRING, principal STRING NOT NULL,"
+              + " mode STRING, dates ARRAY<DATE>, input_versions MAP<STRING, BIGINT>");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +76,10 @@ public final class RunLedger {
             run.errorCode().orElse(null),
             run.errorClass().orElse(null),
             run.errorMessage().map(Redaction::redact).orElse(null),
-            run.principal());
+            run.principal(),
+            run.mode().name(),
+            run.dates().stream().map(Date::valueOf).toList(),
+            run.inputVersions());
     spark
         .createDataFrame(List.of(row), SCHEMA)
         .coalesce(1)
@@ -77,6 +87,8 @@ public final class RunLedger {
         .format("delta")
         .mode("append")
         .option("userMetadata", run.runId())
+        // Ledgers written before a column was added gain it.
+        .option("mergeSchema", "true")
         .save(path);
   }
 
@@ -85,6 +97,37 @@ public final class RunLedger {
     return DeltaTables.exists(spark, path)
         ? spark.read().format("delta").load(path)
         : spark.createDataFrame(List.of(), SCHEMA);
+  }
+
+  /**
+   * The input versions the pipeline's last successful incremental or full-refresh run processed, by
+   * input table; empty when it has had none.
+   */
+  public Optional<Map<TableId, Long>> processedVersions(String pipeline) {
+    Dataset<Row> ledger = read();
+    if (!Arrays.asList(ledger.columns()).contains("input_versions")) {
+      return Optional.empty();
+    }
+    List<Row> latest =
+        ledger
+            .where(
+                col("pipeline")
+                    .equalTo(pipeline)
+                    .and(col("status").isin(RunStatus.SUCCEEDED.name(), RunStatus.SKIPPED.name()))
+                    .and(col("mode").isin(RunMode.INCREMENTAL.name(), RunMode.FULL_REFRESH.name())))
+            .orderBy(col("ended_at").desc())
+            .limit(1)
+            .select("input_versions")
+            .collectAsList();
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<TableId, Long> versions = new LinkedHashMap<>();
+    latest
+        .get(0)
+        .<String, Long>getJavaMap(0)
+        .forEach((name, version) -> versions.put(TableId.parse(name), version));
+    return Optional.of(versions);
   }
 
   private static String toJson(Map<String, String> parameters) {

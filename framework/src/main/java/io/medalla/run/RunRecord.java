@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,9 @@ import java.util.Optional;
  * @param errorClass the exception class of a failed run
  * @param errorMessage the error message of a failed run, secrets masked
  * @param principal the user the run wrote as
+ * @param mode which partitions the run processed
+ * @param dates the partitions the run wrote, for a partitioned output; else the logical date
+ * @param inputVersions each input table's version the run read, by catalog name
  */
 public record RunRecord(
     String runId,
@@ -46,7 +50,10 @@ public record RunRecord(
     Optional<String> errorCode,
     Optional<String> errorClass,
     Optional<String> errorMessage,
-    String principal) {
+    String principal,
+    RunMode mode,
+    List<LocalDate> dates,
+    Map<String, Long> inputVersions) {
   public RunRecord {
     requireNonNull(runId, "runId is null");
     requireNonNull(pipeline, "pipeline is null");
@@ -61,6 +68,9 @@ public record RunRecord(
     requireNonNull(errorClass, "errorClass is null");
     requireNonNull(errorMessage, "errorMessage is null");
     requireNonNull(principal, "principal is null");
+    requireNonNull(mode, "mode is null");
+    dates = List.copyOf(dates);
+    inputVersions = Map.copyOf(inputVersions);
   }
 
   /** How long the run took. */

@@ -14,10 +14,12 @@ import io.medalla.cdc.ChangeResolver;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.CreateTableWriter;
@@ -75,6 +77,9 @@ public final class DeltaPublisher {
    * Publishes {@code output} to the table at {@code path}. An empty bronze batch writes nothing.
    *
    * @param outputRows the number of rows in {@code output}
+   * @param dates the run's partitions: a partitioned table replaces exactly these; a bronze batch
+   *     is identified by the last
+   * @param replaceTable whether {@code output} replaces the whole table (a full refresh)
    * @param batchVersion the bronze batch's transaction version: the table version the run was
    *     planned on, plus one
    * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when retries are exhausted
@@ -86,8 +91,10 @@ public final class DeltaPublisher {
       Dataset<Row> output,
       long outputRows,
       String runId,
-      LocalDate logicalDate,
+      SortedSet<LocalDate> dates,
+      boolean replaceTable,
       long batchVersion) {
+    LocalDate logicalDate = dates.last();
     if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND
         && outputRows == 0
         && DeltaTables.exists(spark, path)) {
@@ -98,7 +105,7 @@ public final class DeltaPublisher {
     long backoffMillis = initialBackoff.toMillis();
     for (int attempt = 0; ; attempt++) {
       try {
-        write(spark, path, spec, output, runId, logicalDate, batchVersion);
+        write(spark, path, spec, output, runId, dates, replaceTable, batchVersion);
         break;
       } catch (DeltaConcurrentModificationException | LostCreateRace e) {
         if (attempt >= maxRetries) {
@@ -147,23 +154,28 @@ public final class DeltaPublisher {
       PipelineSpec spec,
       Dataset<Row> output,
       String runId,
-      LocalDate logicalDate,
+      SortedSet<LocalDate> dates,
+      boolean replaceTable,
       long batchVersion) {
     WriteMode mode = spec.writeMode();
     Map<String, String> options = new LinkedHashMap<>();
     if (mode == WriteMode.IDEMPOTENT_APPEND) {
       // Two runs planned on the same table version write the same (appId, version): the second
       // is skipped by Delta, so a batch is never appended twice.
-      options.put("txnAppId", spec.pipelineName() + "@" + logicalDate);
+      options.put("txnAppId", spec.pipelineName() + "@" + dates.last());
       options.put("txnVersion", String.valueOf(batchVersion));
       options.put("mergeSchema", "true");
     }
+    Dataset<Row> rows =
+        mode == WriteMode.SCD1_MERGE
+            ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
+            : output;
     if (!DeltaTables.exists(spark, path)) {
-      Dataset<Row> rows =
-          mode == WriteMode.SCD1_MERGE
-              ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
-              : output;
       create(spark, path, spec, rows, runId, options);
+      return;
+    }
+    if (replaceTable) {
+      rows.write().format("delta").option("userMetadata", runId).mode("overwrite").save(path);
       return;
     }
     if (mode == WriteMode.MERGE || mode == WriteMode.SCD1_MERGE || mode == WriteMode.SCD2_MERGE) {
@@ -180,7 +192,11 @@ public final class DeltaPublisher {
               .option(
                   "replaceWhere",
                   String.format(
-                      "`%s` = DATE'%s'", spec.partitionColumn().orElseThrow(), logicalDate));
+                      "`%s` IN (%s)",
+                      spec.partitionColumn().orElseThrow(),
+                      dates.stream()
+                          .map(date -> "DATE'" + date + "'")
+                          .collect(Collectors.joining(", "))));
       case FULL_OVERWRITE -> writer.mode("overwrite");
       default -> throw new IllegalStateException("Unexpected write mode " + mode);
     }
@@ -204,7 +220,9 @@ public final class DeltaPublisher {
             .tableProperty(CRITICAL_PROPERTY, String.valueOf(spec.critical()))
             .tableProperty("comment", spec.description())
             // Merges then mark changed rows instead of rewriting whole files.
-            .tableProperty("delta.enableDeletionVectors", String.valueOf(!spec.keys().isEmpty()));
+            .tableProperty("delta.enableDeletionVectors", String.valueOf(!spec.keys().isEmpty()))
+            // Incremental runs of downstream pipelines read what changed since their last run.
+            .tableProperty("delta.enableChangeDataFeed", "true");
     CreateTableWriter<Row> partitioned =
         spec.partitionColumn()
             .<CreateTableWriter<Row>>map(
@@ -239,27 +257,44 @@ public final class DeltaPublisher {
         matchColumns.stream()
             .map(key -> String.format("target.`%s` <=> source.`%s`", key, key))
             .collect(Collectors.joining(" AND "));
+    // MERGE plans its source anew and would recompute the transformation; a local checkpoint of
+    // the audited rows (cached by the runner, so cheap) pins exactly what the gate passed.
+    Dataset<Row> source = output.localCheckpoint();
+    String changed = "NOT (" + sameValues(source.columns()) + ")";
     withUserMetadata(
         spark,
         runId,
         () -> {
           DeltaMergeBuilder merge =
-              DeltaTable.forPath(spark, path).as("target").merge(output.as("source"), condition);
+              DeltaTable.forPath(spark, path).as("target").merge(source.as("source"), condition);
           if (spec.writeMode() == WriteMode.SCD1_MERGE) {
             String deleted = "source.`" + ChangeResolver.OPERATION + "` = 'd'";
             merge =
                 merge
                     .whenMatched(deleted)
                     .delete()
-                    .whenMatched()
+                    .whenMatched(changed)
                     .updateAll()
                     .whenNotMatched("NOT (" + deleted + ")")
                     .insertAll();
           } else {
-            merge = merge.whenMatched().updateAll().whenNotMatched().insertAll();
+            // Rows equal to their target stay untouched: no deletion vector, no rewritten row.
+            merge = merge.whenMatched(changed).updateAll().whenNotMatched().insertAll();
           }
           merge.execute();
         });
+  }
+
+  /**
+   * Null-safe equality of the target's and the source's values in every column but the run's own
+   * metadata ({@code _run_id}, {@code _updated_at}).
+   */
+  private static String sameValues(String[] columns) {
+    return Arrays.stream(columns)
+        .filter(column -> !column.startsWith("_") || column.startsWith("_change_"))
+        .map(column -> column.replace("`", "``"))
+        .map(column -> String.format("target.`%s` <=> source.`%s`", column, column))
+        .collect(Collectors.joining(" AND "));
   }
 
   /** Sets the commit's userMetadata for APIs that take no write options (MERGE, create). */

@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -37,6 +38,22 @@ public final class DeltaTables {
                     Optional.ofNullable(row.getString(2)),
                     row.isNullAt(3) ? Map.of() : row.<String, String>getJavaMap(3)))
         .toList();
+  }
+
+  /**
+   * The rows changed between two versions (both included) from the table's change data feed, with
+   * Delta's {@code _change_type}, {@code _commit_version} and {@code _commit_timestamp}; reading it
+   * fails with an {@code AnalysisException} when the feed was not recorded for those versions.
+   */
+  public static Dataset<Row> changes(
+      SparkSession spark, String path, long fromVersion, long toVersion) {
+    return spark
+        .read()
+        .format("delta")
+        .option("readChangeFeed", "true")
+        .option("startingVersion", fromVersion)
+        .option("endingVersion", toVersion)
+        .load(path);
   }
 
   /** The table properties of the table at {@code path}. */

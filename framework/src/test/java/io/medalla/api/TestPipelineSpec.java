@@ -210,6 +210,29 @@ class TestPipelineSpec {
   }
 
   @Test
+  void testDateDependencies() {
+    PipelineSpec spec =
+        PipelineSpec.builder("gold_product.weekly_active_users")
+            .owner("team")
+            .partitionedBy("activity_date")
+            .dependsOn("silver_product.events", "event_date", 7)
+            .build();
+
+    TableId events = TableId.parse("silver_product.events");
+    assertThat(spec.inputs()).containsExactly(events);
+    assertThat(spec.dateDependency(events)).contains(new DateDependency(events, "event_date", 7));
+    assertThatThrownBy(
+            () ->
+                PipelineSpec.builder("gold_product.totals")
+                    .owner("team")
+                    .dependsOn("silver_product.events", "event_date")
+                    .build())
+        .hasMessageContaining("only a partitioned table declares date dependencies");
+    assertThatThrownBy(() -> silver().dependsOn("bronze_product.events", "to_date(ts)", 0))
+        .hasMessageContaining("the window is 0 days; give at least 1");
+  }
+
+  @Test
   void testCollectionsAreCopied() {
     java.util.List<TableId> inputs =
         new java.util.ArrayList<>(java.util.List.of(TableId.parse("bronze_product.events")));
@@ -224,7 +247,8 @@ class TestPipelineSpec {
             java.util.Optional.empty(),
             false,
             java.util.List.of(),
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            java.util.List.of());
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));

@@ -9,6 +9,7 @@ import io.medalla.api.RunContext;
 import io.medalla.api.TableId;
 import io.medalla.config.MedallaSettings;
 import io.medalla.run.PipelineRunner;
+import io.medalla.run.RunMode;
 import io.medalla.run.RunRecord;
 import io.medalla.run.RunResult;
 import io.medalla.run.RunStatus;
@@ -191,7 +192,10 @@ final class OverheadBenchmark implements Callable<Integer> {
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
-          spark.sparkContext().sparkUser());
+          spark.sparkContext().sparkUser(),
+          RunMode.DATES,
+          List.of(LOGICAL_DATE),
+          Map.of());
     }
   }
 

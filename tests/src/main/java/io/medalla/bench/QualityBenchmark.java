@@ -54,6 +54,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -584,6 +586,11 @@ final class QualityBenchmark implements Callable<Integer> {
       SparkSession spark,
       Warehouse warehouse)
       implements RunContext {
+    @Override
+    public SortedSet<LocalDate> dates() {
+      return new TreeSet<>(List.of(logicalDate));
+    }
+
     @Override
     public Dataset<Row> read(TableId input) {
       return spark.read().format("delta").load(warehouse.path(input));

@@ -253,7 +253,8 @@ class TestPipelineLifecycle {
     assertThat(outside.record().errorMessage().orElseThrow())
         .contains(
             "Cannot publish gold_test.probe: 3 of 3 rows have day outside the run's"
-                + " partition 2026-11-01");
+                + " partitions [2026-11-01]")
+        .contains("context.inDates(\"day\")");
     assertThat(DeltaTables.exists(warehouse.spark(), path("gold_test.probe"))).isFalse();
   }
 
