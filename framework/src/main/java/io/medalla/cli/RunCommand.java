@@ -1,11 +1,14 @@
 package io.medalla.cli;
 
 import io.medalla.api.ErrorCode;
+import io.medalla.api.Layer;
 import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.run.PipelineRegistry;
+import io.medalla.run.RunMode;
+import io.medalla.run.RunRecord;
+import io.medalla.run.RunRequest;
 import io.medalla.run.RunResult;
-import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs pipelines for one logical date, in dependency order.",
+      "Runs pipelines for one logical date, in dependency order; with --incremental, only",
+      "what their inputs' new commits touched; with --full-refresh, everything from scratch.",
       "Stops at the first failed run and exits with its status."
     })
 final class RunCommand implements Callable<Integer> {
@@ -40,6 +44,20 @@ final class RunCommand implements Callable<Integer> {
       description = "Logical date to process (default: today in UTC).")
   LocalDate date;
 
+  @Option(
+      names = "--incremental",
+      description = {
+        "Process only the partitions (or keys, for change feeds) touched by the inputs' commits",
+        "since the pipeline's last incremental or full-refresh run; the first one refreshes fully.",
+        "--date is then the as-of date (default: today in UTC)."
+      })
+  boolean incremental;
+
+  @Option(
+      names = "--full-refresh",
+      description = "Rebuild the whole table from its inputs (not for bronze).")
+  boolean fullRefresh;
+
   @Override
   public Integer call() {
     if (all == !names.isEmpty()) {
@@ -47,13 +65,36 @@ final class RunCommand implements Callable<Integer> {
           ErrorCode.INVALID_ARGUMENT,
           "Invalid arguments for run: name one or more pipelines or give --all, not both");
     }
+    if (incremental && fullRefresh) {
+      throw new MedallaException(
+          ErrorCode.INVALID_ARGUMENT,
+          "Invalid arguments for run: give --incremental or --full-refresh, not both");
+    }
     CliContext context = root.context();
     context.settings();
     PipelineRegistry registry = context.registry();
     List<Pipeline> selected =
         all ? registry.inDependencyOrder() : registry.inDependencyOrder(select(registry));
     LocalDate logicalDate = date != null ? date : LocalDate.now(ZoneOffset.UTC);
-    return exitStatus(runAll(context, selected, List.of(logicalDate), "run"));
+    if (!incremental && !fullRefresh) {
+      return exitStatus(runAll(context, selected, List.of(logicalDate), "run"));
+    }
+    RunMode mode = incremental ? RunMode.INCREMENTAL : RunMode.FULL_REFRESH;
+    Map<String, String> parameters =
+        Map.of("command", "run", "mode", mode.name(), "date", logicalDate.toString());
+    int status = 0;
+    for (Pipeline pipeline : selected) {
+      if (fullRefresh && pipeline.spec().output().layer() == Layer.BRONZE) {
+        continue; // --all: bronze is the record of what was ingested and is never rebuilt
+      }
+      RunResult result =
+          context.runner().run(pipeline, RunRequest.asOf(mode, logicalDate, parameters));
+      status = report(context, pipeline, result);
+      if (status != 0) {
+        break;
+      }
+    }
+    return status;
   }
 
   private List<Pipeline> select(PipelineRegistry registry) {
@@ -75,7 +116,6 @@ final class RunCommand implements Callable<Integer> {
    */
   static List<RunResult> runAll(
       CliContext context, List<Pipeline> pipelines, List<LocalDate> dates, String command) {
-    PrintWriter out = context.environment().out();
     List<RunResult> results = new ArrayList<>();
     for (Pipeline pipeline : pipelines) {
       for (LocalDate logicalDate : dates) {
@@ -87,25 +127,50 @@ final class RunCommand implements Callable<Integer> {
                     logicalDate,
                     Map.of("command", command, "date", logicalDate.toString()));
         results.add(result);
-        out.printf(
-            "%-8s %-40s %s  run %s  rows in %d, out %d  version %s  %d ms%n",
-            result.record().status(),
-            pipeline.name(),
-            logicalDate,
-            result.record().runId(),
-            result.record().rowsRead(),
-            result.record().rowsWritten(),
-            result.record().outputVersion().map(String::valueOf).orElse("-"),
-            result.record().duration().toMillis());
-        if (result.exitStatus() != 0) {
-          context
-              .environment()
-              .err()
-              .println("error: " + result.record().errorMessage().orElse("run failed"));
+        if (report(context, pipeline, result) != 0) {
           return results;
         }
       }
     }
     return results;
+  }
+
+  /** Prints one line for a run, and its error; returns its exit status. */
+  static int report(CliContext context, Pipeline pipeline, RunResult result) {
+    RunRecord record = result.record();
+    context
+        .environment()
+        .out()
+        .printf(
+            "%-8s %-40s %s  run %s  rows in %d, out %d  version %s  %d ms%n",
+            record.status(),
+            pipeline.name(),
+            describeDates(record),
+            record.runId(),
+            record.rowsRead(),
+            record.rowsWritten(),
+            record.outputVersion().map(String::valueOf).orElse("-"),
+            record.duration().toMillis());
+    if (result.exitStatus() != 0) {
+      context.environment().err().println("error: " + record.errorMessage().orElse("run failed"));
+    }
+    return result.exitStatus();
+  }
+
+  /** The run's dates: one date, a range, or a count with the range they span. */
+  private static String describeDates(RunRecord record) {
+    List<LocalDate> dates = record.dates();
+    String mode = record.mode() == RunMode.DATES ? "" : record.mode().name().toLowerCase() + " ";
+    if (dates.isEmpty()) {
+      return mode + "(nothing new)";
+    }
+    if (dates.size() == 1) {
+      return mode + dates.get(0);
+    }
+    LocalDate first = dates.get(0);
+    LocalDate last = dates.get(dates.size() - 1);
+    boolean contiguous = first.plusDays(dates.size() - 1L).equals(last);
+    return mode
+        + (contiguous ? first + ".." + last : dates.size() + " dates in " + first + ".." + last);
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.medalla.api.TableId;
 import io.medalla.table.DeltaTables;
+import io.medalla.table.OpsTables;
 import io.medalla.table.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -157,13 +158,15 @@ public final class QualityStore {
     }
     Dataset<Row> rows =
         records.orElseGet(() -> spark.createDataFrame(List.of(), QUARANTINE_SCHEMA));
-    rows.write()
-        .format("delta")
-        .mode("overwrite")
-        .partitionBy("logical_date")
-        .option("replaceWhere", "logical_date = DATE'" + logicalDate + "'")
-        .option("userMetadata", runId)
-        .save(path);
+    OpsTables.retrying(
+        () ->
+            rows.write()
+                .format("delta")
+                .mode("overwrite")
+                .partitionBy("logical_date")
+                .option("replaceWhere", "logical_date = DATE'" + logicalDate + "'")
+                .option("userMetadata", runId)
+                .save(path));
   }
 
   /** The schema of quarantine tables. */
@@ -184,13 +187,6 @@ public final class QualityStore {
     if (rows.isEmpty()) {
       return;
     }
-    spark
-        .createDataFrame(rows, schema)
-        .coalesce(1)
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("userMetadata", runId)
-        .save(path);
+    OpsTables.append(spark, path, rows, schema, runId);
   }
 }

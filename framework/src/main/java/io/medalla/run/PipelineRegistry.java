@@ -148,6 +148,31 @@ public final class PipelineRegistry {
     return ordered;
   }
 
+  /**
+   * The pipelines reading, directly or through others, from any of {@code upstream}, in dependency
+   * order, without {@code upstream} themselves.
+   */
+  public List<Pipeline> downstreamOf(Collection<Pipeline> upstream) {
+    Set<String> affected = new HashSet<>();
+    upstream.forEach(pipeline -> affected.add(pipeline.name()));
+    Set<String> downstream = new HashSet<>();
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (Pipeline pipeline : pipelines.values()) {
+        boolean reads =
+            pipeline.spec().inputs().stream()
+                .anyMatch(input -> affected.contains(input.catalogName()));
+        if (reads && affected.add(pipeline.name())) {
+          downstream.add(pipeline.name());
+          grew = true;
+        }
+      }
+    }
+    return inDependencyOrder(
+        pipelines.values().stream().filter(p -> downstream.contains(p.name())).toList());
+  }
+
   private void visit(
       Pipeline pipeline, Set<String> selected, Set<String> visited, List<Pipeline> ordered) {
     if (!visited.add(pipeline.name())) {

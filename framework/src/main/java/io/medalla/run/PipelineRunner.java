@@ -104,6 +104,11 @@ public final class PipelineRunner {
     this.planner = new RunPlanner(spark, warehouse, ledger);
   }
 
+  /** The session this runner runs in. */
+  public SparkSession spark() {
+    return spark;
+  }
+
   /** The warehouse this runner writes. */
   public Warehouse warehouse() {
     return warehouse;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medalla.api.TableId;
 import io.medalla.ops.Redaction;
 import io.medalla.table.DeltaTables;
+import io.medalla.table.OpsTables;
 import io.medalla.table.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -80,16 +81,7 @@ public final class RunLedger {
             run.mode().name(),
             run.dates().stream().map(Date::valueOf).toList(),
             run.inputVersions());
-    spark
-        .createDataFrame(List.of(row), SCHEMA)
-        .coalesce(1)
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("userMetadata", run.runId())
-        // Ledgers written before a column was added gain it.
-        .option("mergeSchema", "true")
-        .save(path);
+    OpsTables.append(spark, path, List.of(row), SCHEMA, run.runId());
   }
 
   /** The whole ledger, or an empty frame with the ledger's schema before the first run. */
