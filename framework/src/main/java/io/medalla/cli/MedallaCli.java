@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      BackfillCommand.class,
       ListCommand.class,
       DescribeCommand.class,
       ValidateCommand.class,
