@@ -18,8 +18,9 @@ public abstract non-sealed class SilverPipeline extends Pipeline {
   }
 
   /**
-   * Computes the rows to publish for {@link RunContext#logicalDate()}. With a partition column,
-   * every row must belong to the logical date's partition.
+   * Computes the rows to publish for the run's partitions, {@link RunContext#dates()} (filter with
+   * {@link RunContext#inDates(String)}); without a partition column, for {@link
+   * RunContext#logicalDate()}. Every row must belong to one of the run's partitions.
    */
   public abstract Dataset<Row> transform(RunContext context);
 }

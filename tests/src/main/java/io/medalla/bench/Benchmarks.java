@@ -31,7 +31,11 @@ import picocli.CommandLine.Command;
  *       analysis pass against one pass per analyzer, and the gate's parts on their own;
  *   <li>{@code cdc [--rows N] [--change-percent P] [--iterations K]}: an SCD2 merge of a change
  *       batch through {@link io.medalla.run.PipelineRunner} against rewriting the whole history
- *       table from bronze with bare Spark.
+ *       table from bronze with bare Spark;
+ *   <li>{@code incremental [--scale S] [--days D] [--new-percent P] [--processes N]}: incremental
+ *       runs of silver and gold after a small increment against full refreshes at the same size,
+ *       and a backfill of D days against D {@code run --date} calls in the JVM and in separate
+ *       processes.
  * </ul>
  *
  * All use one {@code local[*]} session configured as the CLI configures it, in a temporary
@@ -47,7 +51,8 @@ import picocli.CommandLine.Command;
       OverheadBenchmark.class,
       DemoBenchmark.class,
       QualityBenchmark.class,
-      ChangeBenchmark.class
+      ChangeBenchmark.class,
+      IncrementalBenchmark.class
     })
 public final class Benchmarks implements Runnable {
   /** Runs the benchmark named by the first argument and exits with its status. */

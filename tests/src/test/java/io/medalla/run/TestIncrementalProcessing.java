@@ -21,12 +21,12 @@ import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
+import io.medalla.testkit.TableContents;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -194,28 +194,8 @@ class TestIncrementalProcessing {
         "gold_test.rolling_users", rows("gold_test.rolling_users"));
   }
 
-  /** A table's business columns, sorted. */
   private List<List<Object>> rows(String table) {
-    Dataset<Row> rows = warehouse.table(table);
-    String[] business =
-        Arrays.stream(rows.columns())
-            .filter(column -> !column.startsWith("_"))
-            .toArray(String[]::new);
-    return rows
-        .select(business[0], Arrays.copyOfRange(business, 1, business.length))
-        .orderBy(business[0], Arrays.copyOfRange(business, 1, business.length))
-        .collectAsList()
-        .stream()
-        .map(TestIncrementalProcessing::values)
-        .toList();
-  }
-
-  private static List<Object> values(Row row) {
-    List<Object> values = new ArrayList<>();
-    for (int i = 0; i < row.size(); i++) {
-      values.add(row.get(i));
-    }
-    return values;
+    return TableContents.of(warehouse.table(table));
   }
 
   private void landClicks(LocalDate batch, String... clicks) {
