@@ -107,6 +107,46 @@ class TestIncrementalProcessing {
   }
 
   @Test
+  void backfillWithDownstreamRefreshesRollingWindows() {
+    landClicks(DAY_1, click("c1", 1, DAY_1));
+    landClicks(DAY_2, click("c2", 2, DAY_2));
+    ingestAndRefresh(DAY_1);
+    ingestAndRefresh(DAY_2);
+    // A late click of day 1 arrives with day 3's batch; day 3's date runs do not see it.
+    landClicks(DAY_3, click("c3", 3, DAY_1), click("c4", 4, DAY_3));
+    warehouse.run(new BronzeClicks(), DAY_3);
+    warehouse.run(new SilverClicks(), DAY_3);
+    assertThat(rows("silver_test.clicks")).hasSize(3);
+
+    PipelineRegistry registry =
+        PipelineRegistry.of(
+            List.of(
+                new BronzeClicks(),
+                new SilverClicks(),
+                new GoldDailyUsers(),
+                new GoldRollingUsers()));
+    List<Pipeline> silver = List.of(registry.get("silver_test.clicks"));
+    Backfill backfill = new Backfill(warehouse.runner(), warehouse.settings().landing());
+    Backfill.Plan plan =
+        backfill.plan(silver, registry.downstreamOf(silver), DAY_1, DAY_3, 3, false);
+    List<RunResult> results = backfill.execute(plan, result -> {});
+
+    assertThat(results)
+        .extracting(result -> result.record().pipeline())
+        .containsExactly("silver_test.clicks", "gold_test.daily_users", "gold_test.rolling_users");
+    assertThat(results).allSatisfy(result -> assertThat(result.exitStatus()).isZero());
+    assertThat(results.get(1).record().mode()).isEqualTo(RunMode.INCREMENTAL);
+    assertThat(rows("gold_test.daily_users"))
+        .contains(List.of(Date.valueOf(DAY_1), 2L, 2L), List.of(Date.valueOf(DAY_3), 1L, 1L));
+    assertThat(rows("gold_test.rolling_users"))
+        .contains(
+            List.of(Date.valueOf(DAY_1), 2L),
+            List.of(Date.valueOf(DAY_2), 3L),
+            List.of(Date.valueOf(DAY_3), 4L),
+            List.of(Date.valueOf(DAY_3.plusDays(2)), 1L));
+  }
+
+  @Test
   void changeFeedsApplyOnlyNewBronzeCommitsIncrementally() {
     landOrderEvents(DAY_1, event("c", 1, 10, 1), event("c", 2, 5, 2));
     warehouse.run(new BronzeOrderEvents(), DAY_1);
