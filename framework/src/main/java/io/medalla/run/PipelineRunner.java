@@ -152,28 +152,17 @@ public final class PipelineRunner {
       logicalDate = plan.logicalDate();
       if (plan.nothingNew()) {
         RunRecord record =
-            new RunRecord(
+            completed(
                 runId,
-                spec.pipelineName(),
-                environment,
-                logicalDate,
+                spec,
+                plan,
                 parameters,
                 RunStatus.SKIPPED,
                 startedAt,
-                Instant.now(),
-                0,
-                0,
-                0,
-                0,
+                new Counts(0, 0, 0, 0),
                 DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
                     .map(DeltaCommit::version),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                principal,
-                plan.mode(),
-                List.copyOf(plan.dates()),
-                byName(plan.inputVersions()));
+                principal);
         ledger.record(record);
         LOG.info("Run {} SKIPPED: nothing new in the inputs of {}", runId, spec.pipelineName());
         return new RunResult(record, Optional.empty(), Optional.empty());
@@ -232,27 +221,17 @@ public final class PipelineRunner {
         qualityStore.recordMetrics(runId, spec.output(), logicalDate, verdict.metrics());
       }
       RunRecord record =
-          new RunRecord(
+          completed(
               runId,
-              spec.pipelineName(),
-              environment,
-              logicalDate,
+              spec,
+              plan,
               parameters,
               status,
               startedAt,
-              Instant.now(),
-              rowsRead,
-              candidateRows,
-              published.rowsWritten(),
-              verdict.quarantinedRows(),
+              new Counts(
+                  rowsRead, candidateRows, published.rowsWritten(), verdict.quarantinedRows()),
               Optional.of(published.tableVersion()),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              principal,
-              plan.mode(),
-              List.copyOf(plan.dates()),
-              byName(plan.inputVersions()));
+              principal);
       step(spec, logicalDate, "record");
       ledger.record(record);
       LOG.info(
@@ -494,6 +473,43 @@ public final class PipelineRunner {
                                 lit(false))),
                         lit(1))))
         .orElse(lit(0L));
+  }
+
+  /** A run's row counts, as the ledger records them. */
+  private record Counts(long read, long produced, long written, long quarantined) {}
+
+  /** The ledger row of a run that ended without an error. */
+  private RunRecord completed(
+      String runId,
+      PipelineSpec spec,
+      RunPlan plan,
+      Map<String, String> parameters,
+      RunStatus status,
+      Instant startedAt,
+      Counts rows,
+      Optional<Long> outputVersion,
+      String principal) {
+    return new RunRecord(
+        runId,
+        spec.pipelineName(),
+        settings.environment(),
+        plan.logicalDate(),
+        parameters,
+        status,
+        startedAt,
+        Instant.now(),
+        rows.read(),
+        rows.produced(),
+        rows.written(),
+        rows.quarantined(),
+        outputVersion,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        principal,
+        plan.mode(),
+        List.copyOf(plan.dates()),
+        byName(plan.inputVersions()));
   }
 
   private static Map<String, Long> byName(Map<TableId, Long> versions) {
