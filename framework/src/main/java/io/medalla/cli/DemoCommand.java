@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
     SparkSession spark = context.spark();
     out.println();
     out.printf(
-        "%-34s %4s %10s %10s %11s %10s %7s %8s%n",
+        "%-40s %4s %10s %10s %11s %10s %7s %8s%n",
         "table",
         "runs",
         "produced",
@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
       String path = context.warehouse().path(pipeline.spec().output());
       boolean exists = DeltaTables.exists(spark, path);
       out.printf(
-          "%-34s %4d %10d %10d %11d %10s %7s %8.1f%n",
+          "%-40s %4d %10d %10d %11d %10s %7s %8.1f%n",
           pipeline.name(),
           runs.size(),
           runs.stream().mapToLong(RunRecord::rowsProduced).sum(),

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       DescribeCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
-      QualityCommand.class
+      QualityCommand.class,
+      RunbooksCommand.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

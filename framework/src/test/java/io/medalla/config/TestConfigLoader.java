@@ -37,6 +37,7 @@ class TestConfigLoader {
             Map.of(
                 "spark.sql.session.timeZone", "UTC",
                 "spark.sql.shuffle.partitions", "8",
+                "spark.databricks.delta.snapshotPartitions", "8",
                 "spark.ui.enabled", "false",
                 "spark.ui.showConsoleProgress", "false",
                 "spark.databricks.delta.schema.autoMerge.enabled", "false")));
@@ -448,6 +449,7 @@ class TestConfigLoader {
         medalla.spark.conf.spark.ui.enabled = true
         medalla.spark.conf.spark.ui.showConsoleProgress = true
         medalla.spark.conf.spark.databricks.delta.schema.autoMerge.enabled = true
+        medalla.spark.conf.spark.databricks.delta.snapshotPartitions = 50
         """);
 
     MedallaSettings settings = load(Map.of(), Map.of());
@@ -458,7 +460,8 @@ class TestConfigLoader {
             Map.entry("spark.sql.session.timeZone", "Europe/Paris"),
             Map.entry("spark.ui.enabled", "true"),
             Map.entry("spark.ui.showConsoleProgress", "true"),
-            Map.entry("spark.databricks.delta.schema.autoMerge.enabled", "true"));
+            Map.entry("spark.databricks.delta.schema.autoMerge.enabled", "true"),
+            Map.entry("spark.databricks.delta.snapshotPartitions", "50"));
     assertThat(
             load(Map.of(), Map.of("medalla.spark.conf.spark.ui.enabled", "false"))
                 .get(ConfigKeys.SPARK_CONF))

@@ -50,7 +50,7 @@ class TestCommandLine {
     CliRunner.Outcome outcome = cli.run("validate");
 
     assertThat(outcome.status()).as(outcome.err()).isZero();
-    assertThat(outcome.out()).contains("OK: configuration for local is valid; 7 pipelines");
+    assertThat(outcome.out()).contains("OK: configuration for local is valid; 12 pipelines");
   }
 
   @Test
@@ -121,7 +121,7 @@ class TestCommandLine {
 
     assertThat(outcome.status()).isZero();
     JsonNode pipelines = JSON.readTree(outcome.out()).get("pipelines");
-    assertThat(pipelines).hasSize(7);
+    assertThat(pipelines).hasSize(12);
     List<String> names = pipelines.findValuesAsText("name");
     assertThat(names.indexOf("bronze_product.events"))
         .isLessThan(names.indexOf("silver_product.events"));

@@ -27,7 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TestDemo {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> TABLES =
-      List.of("bronze/product/events", "silver/product/events", "gold/product/daily_active_users");
+      List.of(
+          "bronze/product/events",
+          "silver/product/events",
+          "gold/product/daily_active_users",
+          "gold/product/rolling_active_users",
+          "gold/product/daily_funnel",
+          "gold/product/weekly_retention",
+          "gold/commerce/daily_revenue",
+          "gold/commerce/customer_lifetime_value");
 
   @TempDir Path directory;
 
@@ -52,7 +60,7 @@ class TestDemo {
     assertThat(first.out())
         .contains("bronze_product.events", "silver_product.events")
         .contains("gold_product.daily_active_users")
-        .contains("14 runs, 0 failed")
+        .contains("24 runs, 0 failed")
         .contains("Every row produced was published or quarantined");
     Dataset<Row> quarantine = table("_quarantine/silver/product/events");
     assertThat(quarantine.count())
@@ -80,11 +88,11 @@ class TestDemo {
           .isEqualTo(before.get(table));
     }
     Dataset<Row> ledger = table("_ops/run_ledger");
-    assertThat(ledger.count()).as("7 pipelines, 2 days, 2 demos").isEqualTo(28);
+    assertThat(ledger.count()).as("12 pipelines, 2 days, 2 demos").isEqualTo(48);
     assertThat(ledger.where(col("status").equalTo("SKIPPED")).count())
-        .as("the second demo finds no new bronze data")
-        .isEqualTo(6);
-    assertThat(ledger.where(col("status").equalTo("SUCCEEDED")).count()).isEqualTo(22);
+        .as("the second demo finds no new bronze data and no silver change to merge")
+        .isEqualTo(10);
+    assertThat(ledger.where(col("status").equalTo("SUCCEEDED")).count()).isEqualTo(38);
 
     CliRunner.Outcome describe =
         medalla(

@@ -11,20 +11,24 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * Deterministic commerce data. Customers live in a PostgreSQL database that changes every day (new
- * customers, moves between countries, deletions, one malformed email); orders arrive as Debezium
- * change events, shuffled within each day's file and with a few events delivered twice.
+ * customers, moves between countries, deletions, one malformed email). Orders arrive as Debezium
+ * change events in the file of the day each change happened, shuffled within the file and with a
+ * few events delivered twice: a few loyal customers buy far more often than the rest, each in the
+ * currency of their home country; orders move from created to paid, shipped, refunded or cancelled
+ * over several days; a test order is deleted every day.
  */
 public final class CommerceDataGenerator implements SampleDataGenerator {
   private static final String[] COUNTRIES = {"CL", "AR", "PE", "ES", "US"};
-  private static final String[] CURRENCIES = {"CLP", "USD", "EUR"};
 
   private Request request;
   private CommerceDatabase database;
@@ -59,7 +63,7 @@ public final class CommerceDataGenerator implements SampleDataGenerator {
     List<Object[]> inserts = new ArrayList<>();
     if (day == 0) {
       for (long id = 1; id <= customers; id++) {
-        inserts.add(customer(id, COUNTRIES[(int) (id % COUNTRIES.length)], base + 3600 + id));
+        inserts.add(customer(id, base + 3600 + id));
       }
       inserts.add(
           new Object[] {
@@ -68,7 +72,7 @@ public final class CommerceDataGenerator implements SampleDataGenerator {
     } else {
       long first = customers + 2L + (day - 1) * 10L * request.scale();
       for (long id = first; id < first + 10L * request.scale(); id++) {
-        inserts.add(customer(id, COUNTRIES[random.nextInt(COUNTRIES.length)], base + 1800 + id));
+        inserts.add(customer(id, base + 1800 + id));
       }
       List<Object[]> moves = new ArrayList<>();
       for (int move = 0; move < customers / 20; move++) {
@@ -89,9 +93,9 @@ public final class CommerceDataGenerator implements SampleDataGenerator {
         inserts);
   }
 
-  private static Object[] customer(long id, String country, long epochSecond) {
+  private static Object[] customer(long id, long epochSecond) {
     return new Object[] {
-      id, "Customer " + id, "customer" + id + "@example.com", country, time(epochSecond)
+      id, "Customer " + id, "customer" + id + "@example.com", homeCountry(id), time(epochSecond)
     };
   }
 
@@ -103,71 +107,145 @@ public final class CommerceDataGenerator implements SampleDataGenerator {
     return 200 * scale;
   }
 
+  /**
+   * Order change events, each in the file of the UTC day it happened: every order is created, then
+   * most are paid within the hour and shipped one or two days later; some are refunded days later,
+   * some cancelled before payment, the rest stay unpaid. Every day a test order is created and
+   * deleted. LSNs follow the order of the changes; events after the last day are not written.
+   */
   private static long writeOrders(Request request) throws IOException {
-    long lsn = 1_000;
-    long written = 0;
+    LocalDate lastDate = request.firstDate().plusDays(request.days() - 1L);
+    long end = lastDate.plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+    List<OrderChange> changes = new ArrayList<>();
     long orderId = 1;
     for (int day = 0; day < request.days(); day++) {
       LocalDate date = request.firstDate().plusDays(day);
       Random random = new Random(request.seed() * 17 + date.toEpochDay());
       long base = date.atStartOfDay().toEpochSecond(ZoneOffset.UTC);
-      List<String> events = new ArrayList<>();
       for (int index = 0; index < 60 * request.scale(); index++) {
-        long customer = 1 + random.nextInt(customers(request.scale()));
-        long cents = 500 + random.nextInt(50_000);
-        String currency = CURRENCIES[random.nextInt(CURRENCIES.length)];
-        long second = base + random.nextInt(80_000);
-        long[] order = {orderId++, customer, cents};
-        String created = image(order, "created", currency, second);
-        events.add(envelope(null, created, "c", lsn++, second));
-        if (random.nextDouble() < 0.7) {
-          String paid = image(order, "paid", currency, second + 600);
-          events.add(envelope(created, paid, "u", lsn++, second + 600));
-          if (random.nextDouble() < 0.1) {
-            events.add(
-                envelope(
-                    paid,
-                    image(order, "refunded", currency, second + 1200),
-                    "u",
-                    lsn++,
-                    second + 1200));
-          }
-        } else if (random.nextDouble() < 0.3) {
-          events.add(
-              envelope(
-                  created,
-                  image(order, "cancelled", currency, second + 900),
-                  "u",
-                  lsn++,
-                  second + 900));
-        }
+        long customer = buyer(random, request.scale(), day);
+        Order order =
+            new Order(
+                orderId++,
+                customer,
+                price(random, currency(customer)),
+                currency(customer),
+                base + random.nextInt(80_000));
+        addLifecycle(changes, order, random);
       }
-      if (orderId > 10) {
-        long[] removed = {orderId - 5 - day, 1, 1000};
-        String image = image(removed, "created", "USD", base);
-        events.add(envelope(image, null, "d", lsn++, base + 85_000));
-      }
+      Order test = new Order(orderId++, 1, 100, "USD", base + 60);
+      changes.add(new OrderChange(test.createdAt(), null, test.image("created", test.createdAt())));
+      changes.add(new OrderChange(base + 85_000, test.image("created", test.createdAt()), null));
+    }
+    changes.removeIf(change -> change.second() >= end);
+    changes.sort(Comparator.comparingLong(OrderChange::second));
+    Map<LocalDate, List<String>> days = new TreeMap<>();
+    long lsn = 1_000;
+    for (OrderChange change : changes) {
+      LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(change.second(), 86_400));
+      days.computeIfAbsent(date, ignored -> new ArrayList<>()).add(change.envelope(lsn++));
+    }
+    long written = 0;
+    for (Map.Entry<LocalDate, List<String>> day : days.entrySet()) {
+      List<String> events = day.getValue();
+      Random random = new Random(request.seed() * 19 + day.getKey().toEpochDay());
       Collections.shuffle(events, random);
       for (int replay = 0; replay < 3; replay++) {
         events.add(events.get(random.nextInt(events.size())));
       }
-      written += writeDay(request.landingRoot().resolve(BronzeOrders.LANDING_FOLDER), date, events);
+      written +=
+          writeDay(
+              request.landingRoot().resolve(BronzeOrders.LANDING_FOLDER), day.getKey(), events);
     }
     return written;
   }
 
-  private static String image(long[] order, String status, String currency, long epochSecond) {
-    return String.format(
-        Locale.ROOT,
-        "{\"order_id\":%d,\"customer_id\":%d,\"status\":\"%s\",\"amount\":%d.%02d,"
-            + "\"currency\":\"%s\",\"updated_at\":\"%s\"}",
-        order[0],
-        order[1],
-        status,
-        order[2] / 100,
-        order[2] % 100,
-        currency,
-        Instant.ofEpochSecond(epochSecond));
+  private static void addLifecycle(List<OrderChange> changes, Order order, Random random) {
+    long created = order.createdAt();
+    changes.add(new OrderChange(created, null, order.image("created", created)));
+    if (random.nextDouble() < 0.75) {
+      long paid = addChange(changes, order, "created", created, "paid", 60 + random.nextInt(3_600));
+      String status = "paid";
+      long last = paid;
+      if (random.nextDouble() < 0.85) {
+        last = addChange(changes, order, status, paid, "shipped", days(random, 1, 2));
+        status = "shipped";
+      }
+      if (random.nextDouble() < 0.08) {
+        addChange(changes, order, status, last, "refunded", days(random, 1, 4));
+      }
+    } else if (random.nextDouble() < 0.5) {
+      addChange(changes, order, "created", created, "cancelled", 3_600 + random.nextInt(100_000));
+    }
+  }
+
+  /** Adds the change from status {@code from} (set at {@code since}) to {@code to}, later. */
+  private static long addChange(
+      List<OrderChange> changes, Order order, String from, long since, String to, long after) {
+    long second = since + after;
+    changes.add(new OrderChange(second, order.image(from, since), order.image(to, second)));
+    return second;
+  }
+
+  /** Between {@code min} and {@code max} days, in seconds. */
+  private static long days(Random random, int min, int max) {
+    return 86_400L * min + random.nextInt(86_400 * (max - min + 1));
+  }
+
+  /** A customer of day {@code day}, the most loyal ones (lowest ids) far more often than others. */
+  private static long buyer(Random random, int scale, int day) {
+    int initial = customers(scale);
+    int newcomers = 10 * scale * day;
+    double u = random.nextDouble();
+    int index = (int) ((initial + newcomers) * u * u);
+    // Day one's customers are 1..initial; initial + 1 is the one without an email.
+    return index < initial ? index + 1 : index + 2L;
+  }
+
+  /** The currency a customer pays in: their home country's at sign-up. */
+  private static String currency(long customer) {
+    return switch (homeCountry(customer)) {
+      case "CL" -> "CLP";
+      case "ES" -> "EUR";
+      default -> "USD";
+    };
+  }
+
+  private static String homeCountry(long customer) {
+    return COUNTRIES[(int) (customer % COUNTRIES.length)];
+  }
+
+  /** An order amount in cents: mostly small baskets, a few large ones; whole pesos for CLP. */
+  private static long price(Random random, String currency) {
+    double u = random.nextDouble();
+    long cents = 500 + (long) (50_000 * u * u);
+    return currency.equals("CLP") ? cents * 900 / 100 * 100 : cents;
+  }
+
+  /** One order's fixed attributes; its status changes over time. */
+  private record Order(long id, long customer, long cents, String currency, long createdAt) {
+    String image(String status, long updatedAt) {
+      return String.format(
+          Locale.ROOT,
+          "{\"order_id\":%d,\"customer_id\":%d,\"status\":\"%s\",\"amount\":%d.%02d,"
+              + "\"currency\":\"%s\",\"created_at\":\"%s\",\"updated_at\":\"%s\"}",
+          id,
+          customer,
+          status,
+          cents / 100,
+          cents % 100,
+          currency,
+          Instant.ofEpochSecond(createdAt),
+          Instant.ofEpochSecond(updatedAt));
+    }
+  }
+
+  /** A change at the source: a create (no before image), an update, or a delete (no after). */
+  private record OrderChange(long second, String before, String after) {
+    String envelope(long lsn) {
+      String op = before == null ? "c" : after == null ? "d" : "u";
+      return CommerceDataGenerator.envelope(before, after, op, lsn, second);
+    }
   }
 
   private static String envelope(String before, String after, String op, long lsn, long second) {

@@ -10,6 +10,9 @@ public final class SilverOrders extends ChangeDataPipeline {
   /** The order statuses the shop uses. */
   public static final String[] STATUSES = {"created", "paid", "shipped", "cancelled", "refunded"};
 
+  /** The currencies orders are paid in; amounts are never converted. */
+  public static final String[] CURRENCIES = {"EUR", "USD", "CLP"};
+
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_commerce.orders")
           .owner("commerce-data@medalla.dev")
@@ -19,12 +22,12 @@ public final class SilverOrders extends ChangeDataPipeline {
               ChangeFeed.debezium(
                   "bronze_commerce.orders",
                   "order_id BIGINT, customer_id BIGINT, status STRING, amount DECIMAL(12,2),"
-                      + " currency STRING, updated_at TIMESTAMP"))
+                      + " currency STRING, created_at TIMESTAMP, updated_at TIMESTAMP"))
           .expect(
               Expect.unique("order_id").fail(),
-              Expect.complete("order_id", "customer_id").fail(),
+              Expect.complete("order_id", "customer_id", "created_at").fail(),
               Expect.values("status", STATUSES).fail(),
-              Expect.values("currency", "EUR", "USD", "CLP").fail(),
+              Expect.values("currency", CURRENCIES).fail(),
               Expect.between("amount", 0, 1_000_000).fail())
           .build();
 

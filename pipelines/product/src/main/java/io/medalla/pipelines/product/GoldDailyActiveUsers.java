@@ -1,5 +1,6 @@
 package io.medalla.pipelines.product;
 
+import static io.medalla.api.Columns.commented;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -9,21 +10,23 @@ import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
-import java.sql.Date;
 import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Daily active users per platform: the distinct users with at least one event on the UTC day, and
- * their number of events.
+ * Daily active users per platform: the distinct users with at least one event (of any type) on the
+ * UTC day, and their number of events. Events are silver's, deduplicated by event id; a day without
+ * events on a platform has no row. Contract: pipelines/product/README.md.
  */
 public final class GoldDailyActiveUsers extends GoldPipeline {
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("gold_product.daily_active_users")
           .owner("product-analytics@medalla.dev")
-          .description("Distinct users with at least one product event per UTC day and platform.")
-          .inputs("silver_product.events")
+          .description(
+              "Daily active users: distinct users with at least one product event (deduplicated"
+                  + " by event_id) per UTC day and platform.")
+          .dependsOn("silver_product.events", "event_date")
           .keys("activity_date", "platform")
           .partitionedBy("activity_date")
           .critical()
@@ -48,8 +51,15 @@ public final class GoldDailyActiveUsers extends GoldPipeline {
   public Dataset<Row> transform(RunContext context) {
     return context
         .read("silver_product.events")
-        .where(col("event_date").equalTo(lit(Date.valueOf(context.logicalDate()))))
-        .groupBy(col("event_date").as("activity_date"), col("platform"))
-        .agg(countDistinct("user_id").as("active_users"), count(lit(1)).as("events"));
+        .where(context.inDates("event_date"))
+        .groupBy(
+            commented(col("event_date"), "activity_date", "UTC day of the events"),
+            commented(col("platform"), "platform", "app platform: ios, android or web"))
+        .agg(
+            commented(
+                countDistinct("user_id"),
+                "active_users",
+                "distinct users with at least one event on the day and platform"),
+            commented(count(lit(1)), "events", "events of those users on the day and platform"));
   }
 }

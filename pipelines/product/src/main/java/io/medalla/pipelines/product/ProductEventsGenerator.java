@@ -16,10 +16,12 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * Deterministic product events: about {@code 1,000 × scale} users, a third of them active on a
- * given day with a skew towards heavy users, sessions walking down the funnel. Each day's file also
- * holds a few late events of the day before, repeated events and malformed lines, as real landings
- * do.
+ * Deterministic product events. {@code 700 × scale} users exist on the first day and {@code 50 ×
+ * scale} more sign up every day after, each with a session on the day they join. Sessions pick
+ * users with a strong skew (a few heavy users with many sessions a day, a long tail seen now and
+ * then) and walk down the funnel with drop-off at every step. Each day's file also holds a few late
+ * events of the day before, repeated events and malformed lines, as real landings do. A day's file
+ * depends only on the seed, the first date and the day.
  */
 public final class ProductEventsGenerator implements SampleDataGenerator {
   private static final String[] PLATFORMS = {"ios", "android", "web"};
@@ -41,18 +43,21 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
     int scale = request.scale();
     long seed = request.seed();
     long written = 0;
-    int users = 1000 * scale;
     for (int day = 0; day < days; day++) {
       LocalDate date = firstDate.plusDays(day);
       SplittableRandom random = new SplittableRandom(seed * 31 + date.toEpochDay());
       List<String> lines = new ArrayList<>();
+      int users = users(scale, day);
       for (int session = 0; session < 1200 * scale; session++) {
         long user = skewedUser(random, users);
         addSession(lines, random, date, user, date + "-" + session);
       }
       if (day > 0) {
+        for (long joined = users(scale, day - 1) + 1L; joined <= users; joined++) {
+          addSession(lines, random, date, joined, date + "-first-" + joined);
+        }
         for (int late = 0; late < 5 * scale; late++) {
-          long user = skewedUser(random, users);
+          long user = skewedUser(random, users(scale, day - 1));
           addSession(lines, random, date.minusDays(1), user, date + "-late-" + late);
         }
       }
@@ -82,6 +87,11 @@ public final class ProductEventsGenerator implements SampleDataGenerator {
           write(landingRoot.resolve(BronzeEvents.LANDING_FOLDER).resolve(date.toString()), lines);
     }
     return new Generated(written, Map.of());
+  }
+
+  /** The users who have signed up by the end of day {@code day} (0 for the first date). */
+  private static int users(int scale, int day) {
+    return 700 * scale + 50 * scale * day;
   }
 
   /** A user id in [1, users], heavy users far more often than others. */

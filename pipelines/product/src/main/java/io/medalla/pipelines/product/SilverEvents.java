@@ -1,17 +1,14 @@
 package io.medalla.pipelines.product;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_timestamp;
 
 import io.medalla.api.Expect;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
-import java.sql.Date;
 import java.time.Duration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,12 +29,16 @@ public final class SilverEvents extends SilverPipeline {
   /** The platforms the apps run on. */
   public static final String[] PLATFORMS = {"ios", "android", "web"};
 
+  /** The UTC day an event belongs to, over bronze columns. */
+  static final String EVENT_DATE =
+      "coalesce(to_date(to_timestamp(occurred_at)), to_date(_batch_id))";
+
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_product.events")
           .owner("product-analytics@medalla.dev")
           .description(
               "Product events, typed and deduplicated by event_id, one partition per UTC day.")
-          .inputs("bronze_product.events")
+          .dependsOn("bronze_product.events", EVENT_DATE)
           .keys("event_id")
           .partitionedBy("event_date")
           .critical()
@@ -66,10 +67,9 @@ public final class SilverEvents extends SilverPipeline {
     Dataset<Row> typed =
         context
             .read("bronze_product.events")
+            .withColumn("event_date", expr(EVENT_DATE))
             .withColumn("occurred_at", to_timestamp(col("occurred_at")))
-            .withColumn(
-                "event_date", coalesce(to_date(col("occurred_at")), to_date(col("_batch_id"))))
-            .where(col("event_date").equalTo(lit(Date.valueOf(context.logicalDate()))));
+            .where(context.inDates("event_date"));
     Column firstCopy =
         row_number()
             .over(Window.partitionBy("event_id").orderBy(col("_ingested_at"), col("_source")));
