@@ -28,6 +28,8 @@ import java.util.Set;
  * @param changeFeed the change events a silver table applies as SCD1 or SCD2, keyed by {@code keys}
  * @param dateDependencies how the partitions depend on inputs, for incremental runs and downstream
  *     refreshes of a partitioned table
+ * @param insertOnly whether each key keeps the first row published for it: an incremental run then
+ *     reads only the inputs' new commits and inserts the keys the table does not hold yet
  */
 public record PipelineSpec(
     TableId output,
@@ -40,7 +42,8 @@ public record PipelineSpec(
     boolean critical,
     List<Expectation> expectations,
     Optional<ChangeFeed> changeFeed,
-    List<DateDependency> dateDependencies) {
+    List<DateDependency> dateDependencies,
+    boolean insertOnly) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -93,6 +96,12 @@ public record PipelineSpec(
         throw invalid(
             output, "the change feed's table " + changeFeed.get().input() + " is not an input");
       }
+    }
+    if (insertOnly
+        && (keys.isEmpty() || changeFeed.isPresent() || output.layer() == Layer.BRONZE)) {
+      throw invalid(
+          output,
+          "insertOnly() needs keys, and applies to silver and gold tables without a change feed");
     }
     for (DateDependency dependency : dateDependencies) {
       if (partitionColumn.isEmpty()) {
@@ -206,6 +215,7 @@ public record PipelineSpec(
     private final List<Expectation> expectations = new ArrayList<>();
     private ChangeFeed changeFeed;
     private final List<DateDependency> dateDependencies = new ArrayList<>();
+    private boolean insertOnly;
 
     private Builder(TableId output) {
       this.output = output;
@@ -295,6 +305,18 @@ public record PipelineSpec(
       return this;
     }
 
+    /**
+     * Declares that rows are only ever added: each key keeps the first row published for it, as a
+     * deduplication by "first copy wins" does. An incremental run then reads only the rows its
+     * inputs gained since the last processed version ({@link RunContext#read(TableId)} returns just
+     * those) and inserts the keys the table does not hold yet; a date run or full refresh still
+     * recomputes its partitions from everything.
+     */
+    public Builder insertOnly() {
+      this.insertOnly = true;
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -308,7 +330,8 @@ public record PipelineSpec(
           critical,
           expectations,
           Optional.ofNullable(changeFeed),
-          dateDependencies);
+          dateDependencies,
+          insertOnly);
     }
   }
 }

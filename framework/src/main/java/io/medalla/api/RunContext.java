@@ -50,7 +50,9 @@ public interface RunContext {
   SparkSession spark();
 
   /**
-   * Reads an input table declared in the spec.
+   * Reads an input table declared in the spec, at the version the run pinned. For an incremental
+   * run of an {@link PipelineSpec.Builder#insertOnly() insert-only} pipeline, only the rows the
+   * input gained since the version the pipeline last processed.
    *
    * @throws MedallaException with {@link ErrorCode#INVALID_PIPELINE} when the table is not a
    *     declared input, and with {@link ErrorCode#INPUT_MISSING} when it does not exist yet

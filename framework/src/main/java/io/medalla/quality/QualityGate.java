@@ -1,5 +1,6 @@
 package io.medalla.quality;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
@@ -205,12 +206,17 @@ public final class QualityGate {
             .toArray(Column[]::new);
     Dataset<Row> publishable =
         flagged.where(expr("size(_failed_rules) = 0")).select(candidateColumns);
+    Column logicalDate = lit(java.sql.Date.valueOf(context.logicalDate()));
     Dataset<Row> quarantined =
         flagged
             .where(expr("size(_failed_rules) > 0"))
             .select(
                 lit(context.runId()).as("run_id"),
-                lit(java.sql.Date.valueOf(context.logicalDate())).as("logical_date"),
+                // A partitioned table's record belongs to its partition's date.
+                spec.partitionColumn()
+                    .map(column -> coalesce(col(quote(column)), logicalDate))
+                    .orElse(logicalDate)
+                    .as("logical_date"),
                 col("_failed_rules").as("failed_rules"),
                 to_json(struct(recordColumns)).as("record"),
                 current_timestamp().as("quarantined_at"));

@@ -16,6 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -147,26 +150,32 @@ public final class QualityStore {
   }
 
   /**
-   * Replaces the logical date's quarantine of {@code table} with {@code records}, so a re-run
-   * leaves exactly its own quarantined rows. Writes nothing when there is nothing to replace.
+   * Replaces the quarantine of {@code table} for the run's {@code dates} with {@code records}, so a
+   * re-run leaves exactly its own quarantined rows; an insert-only incremental run, which sees only
+   * new rows, adds them instead. Writes nothing when there is nothing to replace.
    */
   public void quarantine(
-      TableId table, String runId, LocalDate logicalDate, Optional<Dataset<Row>> records) {
+      TableId table,
+      String runId,
+      SortedSet<LocalDate> dates,
+      boolean adding,
+      Optional<Dataset<Row>> records) {
     String path = warehouse.quarantinePath(table);
     if (records.isEmpty() && !DeltaTables.exists(spark, path)) {
       return;
     }
     Dataset<Row> rows =
         records.orElseGet(() -> spark.createDataFrame(List.of(), QUARANTINE_SCHEMA));
-    OpsTables.retrying(
-        () ->
-            rows.write()
-                .format("delta")
-                .mode("overwrite")
-                .partitionBy("logical_date")
-                .option("replaceWhere", "logical_date = DATE'" + logicalDate + "'")
-                .option("userMetadata", runId)
-                .save(path));
+    DataFrameWriter<Row> writer =
+        rows.write().format("delta").partitionBy("logical_date").option("userMetadata", runId);
+    if (adding) {
+      writer.mode("append");
+    } else {
+      String replaced =
+          dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", "));
+      writer.mode("overwrite").option("replaceWhere", "logical_date IN (" + replaced + ")");
+    }
+    OpsTables.retrying(() -> writer.save(path));
   }
 
   /** The schema of quarantine tables. */

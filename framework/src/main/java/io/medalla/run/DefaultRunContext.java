@@ -96,18 +96,23 @@ final class DefaultRunContext implements RunContext {
           bronze.where(
               col("_batch_id").isin(plan.dates().stream().map(LocalDate::toString).toArray()));
       case FULL_REFRESH -> bronze;
-      case INCREMENTAL ->
-          DeltaTables.changes(
-                  spark,
-                  warehouse.path(input),
-                  plan.processedVersions().orElseThrow().getOrDefault(input, -1L) + 1,
-                  plan.inputVersions().get(input))
-              .where(col("_change_type").equalTo("insert"))
-              .select(
-                  Arrays.stream(bronze.columns())
-                      .map(c -> col("`" + c + "`"))
-                      .toArray(Column[]::new));
+      case INCREMENTAL -> insertedSinceProcessed(input, bronze);
     };
+  }
+
+  /**
+   * The rows inserted into {@code input} after the version this pipeline last processed, up to the
+   * pinned version, with the columns of {@code table} (the input at the pinned version).
+   */
+  private Dataset<Row> insertedSinceProcessed(TableId input, Dataset<Row> table) {
+    long from = plan.processedVersions().orElseThrow().getOrDefault(input, -1L) + 1;
+    long to = plan.inputVersions().get(input);
+    if (from > to) {
+      return table.limit(0);
+    }
+    return DeltaTables.changes(spark, warehouse.path(input), from, to)
+        .where(col("_change_type").equalTo("insert"))
+        .select(Arrays.stream(table.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new));
   }
 
   @Override
@@ -126,6 +131,9 @@ final class DefaultRunContext implements RunContext {
       throw planner.inputMissing(spec, input);
     }
     // The version pinned at planning: what the run reads is what the ledger records.
-    return planner.read(input, version);
+    Dataset<Row> table = planner.read(input, version);
+    return plan.mode() == RunMode.INCREMENTAL && spec.insertOnly()
+        ? insertedSinceProcessed(input, table)
+        : table;
   }
 }

@@ -204,6 +204,7 @@ public final class PipelineRunner {
       QualityVerdict verdict = audit(spec, transformed, candidate, candidateRows, context);
 
       step(spec, logicalDate, "publish");
+      DeltaPublisher.Scope scope = scope(spec, plan);
       DeltaPublisher.Published published =
           publisher.publish(
               spark,
@@ -213,11 +214,16 @@ public final class PipelineRunner {
               verdict.publishableRows(),
               runId,
               plan.dates(),
-              plan.replacesTable(),
+              scope,
               nextVersion);
       RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
       if (!verdict.results().isEmpty()) {
-        qualityStore.quarantine(spec.output(), runId, logicalDate, verdict.quarantined());
+        qualityStore.quarantine(
+            spec.output(),
+            runId,
+            plan.dates(),
+            scope == DeltaPublisher.Scope.NEW_KEYS,
+            verdict.quarantined());
         qualityStore.recordMetrics(runId, spec.output(), logicalDate, verdict.metrics());
       }
       RunRecord record =
@@ -473,6 +479,15 @@ public final class PipelineRunner {
                                 lit(false))),
                         lit(1))))
         .orElse(lit(0L));
+  }
+
+  private static DeltaPublisher.Scope scope(PipelineSpec spec, RunPlan plan) {
+    if (plan.mode() == RunMode.FULL_REFRESH) {
+      return DeltaPublisher.Scope.TABLE;
+    }
+    return plan.mode() == RunMode.INCREMENTAL && spec.insertOnly()
+        ? DeltaPublisher.Scope.NEW_KEYS
+        : DeltaPublisher.Scope.DATES;
   }
 
   /** A run's row counts, as the ledger records them. */

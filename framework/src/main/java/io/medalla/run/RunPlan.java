@@ -28,9 +28,4 @@ record RunPlan(
   boolean nothingNew() {
     return dates.isEmpty();
   }
-
-  /** Whether the run replaces the whole output table. */
-  boolean replacesTable() {
-    return mode == RunMode.FULL_REFRESH;
-  }
 }

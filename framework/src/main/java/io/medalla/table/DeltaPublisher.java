@@ -60,6 +60,16 @@ public final class DeltaPublisher {
     this.initialBackoff = requireNonNull(initialBackoff, "initialBackoff is null");
   }
 
+  /** What a publish replaces. */
+  public enum Scope {
+    /** The run's dates as the write mode says: their partitions, or the keys merged. */
+    DATES,
+    /** The whole table (a full refresh). */
+    TABLE,
+    /** Nothing: only keys the run's partitions do not hold yet are inserted (insert-only). */
+    NEW_KEYS
+  }
+
   /**
    * The outcome of a publish.
    *
@@ -79,7 +89,7 @@ public final class DeltaPublisher {
    * @param outputRows the number of rows in {@code output}
    * @param dates the run's partitions: a partitioned table replaces exactly these; a bronze batch
    *     is identified by the last
-   * @param replaceTable whether {@code output} replaces the whole table (a full refresh)
+   * @param scope what {@code output} replaces
    * @param batchVersion the bronze batch's transaction version: the table version the run was
    *     planned on, plus one
    * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when retries are exhausted
@@ -92,7 +102,7 @@ public final class DeltaPublisher {
       long outputRows,
       String runId,
       SortedSet<LocalDate> dates,
-      boolean replaceTable,
+      Scope scope,
       long batchVersion) {
     LocalDate logicalDate = dates.last();
     if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND
@@ -105,7 +115,7 @@ public final class DeltaPublisher {
     long backoffMillis = initialBackoff.toMillis();
     for (int attempt = 0; ; attempt++) {
       try {
-        write(spark, path, spec, output, runId, dates, replaceTable, batchVersion);
+        write(spark, path, spec, output, runId, dates, scope, batchVersion);
         break;
       } catch (DeltaConcurrentModificationException | LostCreateRace e) {
         if (attempt >= maxRetries) {
@@ -155,7 +165,7 @@ public final class DeltaPublisher {
       Dataset<Row> output,
       String runId,
       SortedSet<LocalDate> dates,
-      boolean replaceTable,
+      Scope scope,
       long batchVersion) {
     WriteMode mode = spec.writeMode();
     Map<String, String> options = new LinkedHashMap<>();
@@ -174,8 +184,12 @@ public final class DeltaPublisher {
       create(spark, path, spec, rows, runId, options);
       return;
     }
-    if (replaceTable) {
+    if (scope == Scope.TABLE) {
       rows.write().format("delta").option("userMetadata", runId).mode("overwrite").save(path);
+      return;
+    }
+    if (scope == Scope.NEW_KEYS) {
+      insertNewKeys(spark, path, spec, output, runId, dates);
       return;
     }
     if (mode == WriteMode.MERGE || mode == WriteMode.SCD1_MERGE || mode == WriteMode.SCD2_MERGE) {
@@ -187,16 +201,7 @@ public final class DeltaPublisher {
     switch (mode) {
       case IDEMPOTENT_APPEND -> writer.mode("append");
       case PARTITION_OVERWRITE ->
-          writer
-              .mode("overwrite")
-              .option(
-                  "replaceWhere",
-                  String.format(
-                      "`%s` IN (%s)",
-                      spec.partitionColumn().orElseThrow(),
-                      dates.stream()
-                          .map(date -> "DATE'" + date + "'")
-                          .collect(Collectors.joining(", "))));
+          writer.mode("overwrite").option("replaceWhere", inDates(spec, "", dates));
       case FULL_OVERWRITE -> writer.mode("overwrite");
       default -> throw new IllegalStateException("Unexpected write mode " + mode);
     }
@@ -242,6 +247,51 @@ public final class DeltaPublisher {
         });
   }
 
+  /** {@code <prefix>`partition` IN (DATE'...', ...)}: the run's partitions, as a predicate. */
+  private static String inDates(PipelineSpec spec, String prefix, SortedSet<LocalDate> dates) {
+    return String.format(
+        "%s`%s` IN (%s)",
+        prefix,
+        spec.partitionColumn().orElseThrow(),
+        dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", ")));
+  }
+
+  /** Null-safe equality of the target's and the source's {@code columns}. */
+  private static String matching(List<String> columns) {
+    return columns.stream()
+        .map(column -> String.format("target.`%s` <=> source.`%s`", column, column))
+        .collect(Collectors.joining(" AND "));
+  }
+
+  /**
+   * Inserts the rows whose keys the table does not hold; the literal partition predicate lets Delta
+   * read only the run's partitions of the target.
+   */
+  private static void insertNewKeys(
+      SparkSession spark,
+      String path,
+      PipelineSpec spec,
+      Dataset<Row> output,
+      String runId,
+      SortedSet<LocalDate> dates) {
+    String condition =
+        matching(spec.keys())
+            + spec.partitionColumn()
+                .map(column -> " AND " + inDates(spec, "target.", dates))
+                .orElse("");
+    Dataset<Row> source = output.localCheckpoint();
+    withUserMetadata(
+        spark,
+        runId,
+        () ->
+            DeltaTable.forPath(spark, path)
+                .as("target")
+                .merge(source.as("source"), condition)
+                .whenNotMatched()
+                .insertAll()
+                .execute());
+  }
+
   /**
    * Merges by key. A change feed's SCD1 rows carry their operation: deletes remove the row. SCD2
    * versions are matched by key and change sequence, so a late event inserts its version and
@@ -253,10 +303,7 @@ public final class DeltaPublisher {
     if (spec.writeMode() == WriteMode.SCD2_MERGE) {
       matchColumns.addAll(List.of(ChangeResolver.LSN, ChangeResolver.TIMESTAMP));
     }
-    String condition =
-        matchColumns.stream()
-            .map(key -> String.format("target.`%s` <=> source.`%s`", key, key))
-            .collect(Collectors.joining(" AND "));
+    String condition = matching(matchColumns);
     // MERGE plans its source anew and would recompute the transformation; a local checkpoint of
     // the audited rows (cached by the runner, so cheap) pins exactly what the gate passed.
     Dataset<Row> source = output.localCheckpoint();
@@ -290,11 +337,11 @@ public final class DeltaPublisher {
    * metadata ({@code _run_id}, {@code _updated_at}).
    */
   private static String sameValues(String[] columns) {
-    return Arrays.stream(columns)
-        .filter(column -> !column.startsWith("_") || column.startsWith("_change_"))
-        .map(column -> column.replace("`", "``"))
-        .map(column -> String.format("target.`%s` <=> source.`%s`", column, column))
-        .collect(Collectors.joining(" AND "));
+    return matching(
+        Arrays.stream(columns)
+            .filter(column -> !column.startsWith("_") || column.startsWith("_change_"))
+            .map(column -> column.replace("`", "``"))
+            .toList());
   }
 
   /** Sets the commit's userMetadata for APIs that take no write options (MERGE, create). */

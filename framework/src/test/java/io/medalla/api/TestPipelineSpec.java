@@ -233,6 +233,13 @@ class TestPipelineSpec {
   }
 
   @Test
+  void testInsertOnlyNeedsKeysAndNoChangeFeed() {
+    assertThat(silver().keys("id").partitionedBy("day").insertOnly().build().insertOnly()).isTrue();
+    assertThatThrownBy(() -> silver().insertOnly().build())
+        .hasMessageContaining("insertOnly() needs keys");
+  }
+
+  @Test
   void testCollectionsAreCopied() {
     java.util.List<TableId> inputs =
         new java.util.ArrayList<>(java.util.List.of(TableId.parse("bronze_product.events")));
@@ -248,7 +255,8 @@ class TestPipelineSpec {
             false,
             java.util.List.of(),
             java.util.Optional.empty(),
-            java.util.List.of());
+            java.util.List.of(),
+            false);
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));

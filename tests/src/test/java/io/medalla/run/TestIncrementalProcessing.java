@@ -74,6 +74,9 @@ class TestIncrementalProcessing {
 
     assertThat(late).allSatisfy(result -> assertThat(result.exitStatus()).isZero());
     assertThat(late.get(1).record().dates()).containsExactly(DAY_2, DAY_3);
+    assertThat(late.get(1).record().rowsRead())
+        .as("the insert-only silver reads only bronze's new commit")
+        .isEqualTo(2);
     assertThat(late.get(2).record().dates()).containsExactly(DAY_2, DAY_3);
     assertThat(late.get(3).record().dates())
         .containsExactly(DAY_2, DAY_3, DAY_3.plusDays(1), DAY_3.plusDays(2));
@@ -285,6 +288,7 @@ class TestIncrementalProcessing {
           .dependsOn("bronze_test.clicks", "to_date(to_timestamp(ts))")
           .keys("id")
           .partitionedBy("day")
+          .insertOnly()
           .build();
     }
 

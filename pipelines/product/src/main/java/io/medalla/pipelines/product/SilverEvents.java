@@ -41,6 +41,7 @@ public final class SilverEvents extends SilverPipeline {
           .dependsOn("bronze_product.events", EVENT_DATE)
           .keys("event_id")
           .partitionedBy("event_date")
+          .insertOnly()
           .critical()
           .expect(
               Expect.schema(
