@@ -1,7 +1,11 @@
 package io.medalla.cli;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import io.medalla.api.Layer;
 import io.medalla.api.Pipeline;
+import io.medalla.api.PipelineSpec;
 import io.medalla.api.SampleDataGenerator;
 import io.medalla.config.ConfigKeys;
 import io.medalla.config.MedallaSettings;
@@ -12,9 +16,11 @@ import io.medalla.table.DeltaTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +28,11 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -38,6 +48,8 @@ import picocli.CommandLine.ParentCommand;
       "again changes no table's contents."
     })
 final class DemoCommand implements Callable<Integer> {
+  private static final int SAMPLE_ROWS = 4;
+
   @ParentCommand MedallaCli root;
 
   @Option(names = "--scale", paramLabel = "N", description = "Data scale (default: 1).")
@@ -101,7 +113,48 @@ final class DemoCommand implements Callable<Integer> {
       results.addAll(RunCommand.runAll(context, downstream, dates, "demo"));
     }
     printSummary(context, pipelines, results, Duration.ofNanos(System.nanoTime() - started));
+    printDataProducts(context, pipelines, firstDate.plusDays(effectiveDays - 1L));
     return RunCommand.exitStatus(results);
+  }
+
+  /** A few rows of every gold table: its partition of the demo's last date, ordered by its keys. */
+  private static void printDataProducts(
+      CliContext context, List<Pipeline> pipelines, LocalDate lastDate) {
+    PrintWriter out = context.environment().out();
+    SparkSession spark = context.spark();
+    out.printf("%nData products (gold) on %s:%n", lastDate);
+    for (Pipeline pipeline : pipelines) {
+      PipelineSpec spec = pipeline.spec();
+      String path = context.warehouse().path(spec.output());
+      if (spec.output().layer() != Layer.GOLD || !DeltaTables.exists(spark, path)) {
+        continue;
+      }
+      Dataset<Row> table = spark.read().format("delta").load(path);
+      String heading = pipeline.name();
+      if (spec.partitionColumn().isPresent()) {
+        String partition = spec.partitionColumn().get();
+        table = table.where(col(partition).equalTo(lit(Date.valueOf(lastDate))));
+        heading += " (" + partition + " = " + lastDate + ")";
+      }
+      List<String> columns =
+          Arrays.stream(table.columns()).filter(column -> !column.startsWith("_")).toList();
+      List<Column> order =
+          (spec.keys().isEmpty() ? columns : spec.keys()).stream().map(functions::col).toList();
+      out.println(heading);
+      out.println("  " + String.join(" | ", columns));
+      for (Row row :
+          table
+              .select(columns.stream().map(functions::col).toArray(Column[]::new))
+              .orderBy(order.toArray(Column[]::new))
+              .limit(SAMPLE_ROWS)
+              .collectAsList()) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < row.size(); i++) {
+          values.add(String.valueOf(row.get(i)));
+        }
+        out.println("  " + String.join(" | ", values));
+      }
+    }
   }
 
   private static void printSummary(

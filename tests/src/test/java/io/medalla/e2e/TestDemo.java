@@ -61,6 +61,9 @@ class TestDemo {
         .contains("bronze_product.events", "silver_product.events")
         .contains("gold_product.daily_active_users")
         .contains("24 runs, 0 failed")
+        .contains("Data products (gold) on 2026-11-02:")
+        .contains("gold_commerce.daily_revenue (order_date = 2026-11-02)")
+        .contains("gold_product.daily_funnel (activity_date = 2026-11-02)")
         .contains("Every row produced was published or quarantined");
     Dataset<Row> quarantine = table("_quarantine/silver/product/events");
     assertThat(quarantine.count())
