@@ -72,7 +72,7 @@ final class BackfillCommand implements Callable<Integer> {
     Backfill.Plan plan = backfill.plan(selected, refreshed, from, to, batchDays, force);
     PrintWriter out = context.environment().out();
     if (dryRun) {
-      print(out, plan);
+      print(out, backfill, plan);
       return 0;
     }
     out.printf(
@@ -85,7 +85,7 @@ final class BackfillCommand implements Callable<Integer> {
     return RunCommand.exitStatus(results);
   }
 
-  private void print(PrintWriter out, Backfill.Plan plan) {
+  private void print(PrintWriter out, Backfill backfill, Backfill.Plan plan) {
     if (json) {
       List<Map<String, Object>> steps = new ArrayList<>();
       for (Backfill.Step step : plan.steps()) {
@@ -100,7 +100,7 @@ final class BackfillCommand implements Callable<Integer> {
                 "done",
                 step.done(),
                 "inputs",
-                step.inputs().stream()
+                backfill.inputs(step).stream()
                     .map(
                         input ->
                             Map.of(
@@ -134,7 +134,7 @@ final class BackfillCommand implements Callable<Integer> {
               : dates(step),
           String.join(
               ", ",
-              step.inputs().stream()
+              backfill.inputs(step).stream()
                   .map(
                       input ->
                           input.name()

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -73,10 +74,8 @@ public final class Backfill {
    * @param pipeline the pipeline
    * @param request its dates, or an incremental request for a downstream refresh
    * @param done whether the resumed backfill already finished it
-   * @param inputs what the run would read: each input table with its current version, or the
-   *     landing folder, and the estimated bytes
    */
-  public record Step(Pipeline pipeline, RunRequest request, boolean done, List<Input> inputs) {}
+  public record Step(Pipeline pipeline, RunRequest request, boolean done) {}
 
   /**
    * An input of a step.
@@ -152,17 +151,11 @@ public final class Backfill {
             new Step(
                 pipeline,
                 RunRequest.of(dates, parameters),
-                done.contains(stepKey(pipeline.name(), dates)),
-                inputs(pipeline.spec(), dates)));
+                done.contains(stepKey(pipeline.name(), dates))));
       }
     }
     for (Pipeline pipeline : downstream) {
-      steps.add(
-          new Step(
-              pipeline,
-              RunRequest.asOf(RunMode.INCREMENTAL, to, parameters),
-              false,
-              inputs(pipeline.spec(), new TreeSet<>(List.of(to)))));
+      steps.add(new Step(pipeline, RunRequest.asOf(RunMode.INCREMENTAL, to, parameters), false));
     }
     return new Plan(
         id,
@@ -279,8 +272,13 @@ public final class Backfill {
     OpsTables.append(spark, path(), List.of(row), SCHEMA, plan.id());
   }
 
-  /** What a run of {@code spec} for {@code dates} would read, with estimated sizes. */
-  private List<Input> inputs(PipelineSpec spec, TreeSet<LocalDate> dates) {
+  /**
+   * What {@code step} would read, for a dry run: each input table with its current version, or the
+   * landing folders, with the bytes of the files it would scan.
+   */
+  public List<Input> inputs(Step step) {
+    PipelineSpec spec = step.pipeline().spec();
+    SortedSet<LocalDate> dates = step.request().dates();
     List<Input> inputs = new ArrayList<>();
     if (spec.source().orElse(null) instanceof FileSource files) {
       for (LocalDate date : dates) {
