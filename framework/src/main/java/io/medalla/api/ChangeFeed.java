@@ -8,13 +8,13 @@ import java.util.Optional;
  * Change events in a bronze table, applied to a silver table as {@link ChangeHistory#SCD1} or
  * {@link ChangeHistory#SCD2}. Two formats: the Debezium JSON envelope ({@code before}, {@code
  * after}, {@code op} in c, u, d, r, {@code ts_ms}, {@code source.lsn}, {@code source.ts_ms}) landed
- * as files, whose bronze table declares {@code before} and {@code after} as {@code STRING} so it
- * keeps the raw row images ({@code rowSchema} types them), ordered by LSN then source timestamp;
- * and rows extracted over JDBC ({@code _change_op} r or d), ordered by a sequence column such as
- * {@code updated_at}, a detected delete by the time it was detected. Each run takes the keys
- * changed in its batch and resolves them from every event bronze holds for them, so out-of-order
- * arrival, duplicates and replays give the same table as applying the events one by one in source
- * order, and a late event older than the current version never overwrites it.
+ * as files and ingested by a {@link FileSource#debezium} bronze pipeline, which keeps the raw row
+ * images ({@code rowSchema} types them) and the row key as typed columns, ordered by LSN then
+ * source timestamp; and rows extracted over JDBC ({@code _change_op} r or d), ordered by a sequence
+ * column such as {@code updated_at}, a detected delete by the time it was detected. Each run takes
+ * the keys changed in its batch and resolves them from every event bronze holds for them, so
+ * out-of-order arrival, duplicates and replays give the same table as applying the events one by
+ * one in source order, and a late event older than the current version never overwrites it.
  *
  * @param input the bronze table holding the events
  * @param rowSchema the row's columns as Spark DDL, keys included

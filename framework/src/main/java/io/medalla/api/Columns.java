@@ -14,4 +14,9 @@ public final class Columns {
   public static Column commented(Column column, String name, String comment) {
     return column.as(name, new MetadataBuilder().putString("comment", comment).build());
   }
+
+  /** {@code name} as a quoted SQL identifier: dots and backticks are part of the name. */
+  public static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
 }

@@ -2,8 +2,11 @@ package io.medalla.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A landing folder a bronze pipeline ingests. Files for logical date {@code D} are read from {@code
@@ -14,9 +17,18 @@ import java.util.Map;
  * @param folder the folder below the landing root, for example {@code product/events}
  * @param schema the declared record schema as Spark DDL, for example {@code "id STRING, n INT"}
  * @param options extra Spark reader options
+ * @param changeKey for Debezium change events, the row key as Spark DDL ({@code "order_id
+ *     BIGINT"}), stored as typed bronze columns taken from the row images at ingest, so change
+ *     pipelines find a key's events without parsing every image; empty otherwise
  */
-public record FileSource(String format, String folder, String schema, Map<String, String> options)
+public record FileSource(
+    String format, String folder, String schema, Map<String, String> options, String changeKey)
     implements Source {
+  /** The Debezium envelope as bronze keeps it: the row images as raw JSON strings. */
+  public static final String DEBEZIUM_ENVELOPE =
+      "before STRING, after STRING, op STRING, ts_ms BIGINT,"
+          + " source STRUCT<lsn: BIGINT, ts_ms: BIGINT>";
+
   public FileSource {
     requireNonNull(format, "format is null");
     requireNonNull(folder, "folder is null");
@@ -36,6 +48,43 @@ public record FileSource(String format, String folder, String schema, Map<String
           folder);
     }
     options = Map.copyOf(options);
+    requireNonNull(changeKey, "changeKey is null");
+    if (!changeKey.isBlank()) {
+      List<String> envelope = Arrays.asList(StructType.fromDDL(schema).fieldNames());
+      for (String key : keyFields(folder, changeKey).fieldNames()) {
+        if (envelope.contains(key)) {
+          throw new MedallaException(
+              ErrorCode.INVALID_PIPELINE,
+              "Invalid change key '%s' for folder %s: the records already have a field %s; name"
+                  + " the row's key columns, not the envelope's",
+              changeKey,
+              folder,
+              key);
+        }
+      }
+    }
+  }
+
+  /** The change key's columns. */
+  public StructType changeKeyColumns() {
+    return changeKey.isBlank() ? new StructType() : keyFields(folder, changeKey);
+  }
+
+  private static StructType keyFields(String folder, String changeKey) {
+    try {
+      return StructType.fromDDL(changeKey);
+    } catch (Exception e) { // Spark's ParseException is checked in Scala only
+      throw new MedallaException(
+          ErrorCode.INVALID_PIPELINE,
+          e,
+          "Invalid change key '%s' for folder %s: give Spark DDL, for example \"id BIGINT\"",
+          changeKey,
+          folder);
+    }
+  }
+
+  public FileSource(String format, String folder, String schema, Map<String, String> options) {
+    this(format, folder, schema, options, "");
   }
 
   @Override
@@ -51,6 +100,20 @@ public record FileSource(String format, String folder, String schema, Map<String
   /** A folder of CSV files with a header line. */
   public static FileSource csv(String folder, String schema) {
     return new FileSource("csv", folder, schema, Map.of("header", "true"));
+  }
+
+  /**
+   * A folder of Debezium change events as JSON lines ({@link #DEBEZIUM_ENVELOPE}) of rows keyed by
+   * {@code changeKey}, Spark DDL such as {@code "order_id BIGINT"}.
+   */
+  public static FileSource debezium(String folder, String changeKey) {
+    if (changeKey.isBlank()) {
+      throw new MedallaException(
+          ErrorCode.INVALID_PIPELINE,
+          "Invalid Debezium source %s: give the row key as Spark DDL, for example \"id BIGINT\"",
+          folder);
+    }
+    return new FileSource("json", folder, DEBEZIUM_ENVELOPE, Map.of(), changeKey);
   }
 
   /** A folder of Parquet files. */

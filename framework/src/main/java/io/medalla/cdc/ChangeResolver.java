@@ -1,5 +1,6 @@
 package io.medalla.cdc;
 
+import static io.medalla.api.Columns.quoted;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
@@ -15,6 +16,7 @@ import io.medalla.api.ChangeFeed;
 import io.medalla.api.ChangeHistory;
 import io.medalla.api.PipelineSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -54,7 +56,7 @@ public final class ChangeResolver {
       PipelineSpec spec, Dataset<Row> bronze, Dataset<Row> newEvents) {
     ChangeFeed feed = spec.changeFeed().orElseThrow();
     StructType rowSchema = StructType.fromDDL(feed.rowSchema());
-    List<Column> keys = spec.keys().stream().map(key -> col(quote(key))).toList();
+    List<Column> keys = spec.keys().stream().map(key -> col(quoted(key))).toList();
     Dataset<Row> changedKeys =
         normalize(feed, newEvents, rowSchema).select(keys.toArray(Column[]::new)).distinct();
     // Only the touched keys' events are parsed: the semi-join reads each key straight from the
@@ -67,7 +69,10 @@ public final class ChangeResolver {
       touched = touched == null ? equal : touched.and(equal);
     }
     Dataset<Row> history =
-        normalize(feed, bronze.join(changedKeys, touched, "left_semi"), rowSchema)
+        normalize(
+                feed,
+                candidates(spec, bronze, changedKeys).join(changedKeys, touched, "left_semi"),
+                rowSchema)
             .dropDuplicates(
                 withKeys(spec.keys(), List.of(OPERATION, LSN, TIMESTAMP)).toArray(String[]::new));
     WindowSpec byKey =
@@ -75,7 +80,7 @@ public final class ChangeResolver {
             .orderBy(col(LSN), col(TIMESTAMP), col(OPERATION));
     List<Column> rowColumns = new ArrayList<>();
     for (StructField field : rowSchema.fields()) {
-      rowColumns.add(col(quote(field.name())));
+      rowColumns.add(col(quoted(field.name())));
     }
     if (feed.history() == ChangeHistory.SCD1) {
       Dataset<Row> latest =
@@ -111,6 +116,27 @@ public final class ChangeResolver {
     return versions.select(columns.toArray(Column[]::new));
   }
 
+  /**
+   * The bronze events that may hold the changed keys: with a typed key column, only the files whose
+   * key statistics overlap the changed keys' ranges are read, so changes to recent keys skip the
+   * files of older ones. Events ingested before the column existed (null) are always read.
+   */
+  private static Dataset<Row> candidates(
+      PipelineSpec spec, Dataset<Row> bronze, Dataset<Row> changedKeys) {
+    if (spec.keys().size() != 1 || !hasColumn(bronze, spec.keys().get(0))) {
+      return bronze;
+    }
+    String key = spec.keys().get(0);
+    Column stored = bronze.col(quoted(key));
+    return KeyRanges.predicate(changedKeys, key, stored)
+        .map(within -> bronze.where(stored.isNull().or(within)))
+        .orElse(bronze);
+  }
+
+  private static boolean hasColumn(Dataset<Row> table, String column) {
+    return Arrays.asList(table.columns()).contains(column);
+  }
+
   private static Dataset<Row> normalize(
       ChangeFeed feed, Dataset<Row> bronze, StructType rowSchema) {
     return feed.sequenceColumn().isPresent()
@@ -118,13 +144,20 @@ public final class ChangeResolver {
         : normalizeDebezium(bronze, rowSchema);
   }
 
-  /** A key column of a bronze event, typed, without parsing the rest of the event. */
+  /**
+   * A key column of a bronze event, typed, without parsing the rest of the event: the typed column
+   * a Debezium source stores at ingest ({@link io.medalla.api.FileSource#debezium}), else read from
+   * the raw row image (events ingested without it).
+   */
   private static Column rawKey(ChangeFeed feed, Dataset<Row> bronze, String key, String type) {
-    Column raw =
-        feed.sequenceColumn().isPresent()
-            ? bronze.col(quote(key))
-            : get_json_object(coalesce(bronze.col("after"), bronze.col("before")), "$." + key);
-    return raw.cast(type);
+    if (feed.sequenceColumn().isPresent()) {
+      return bronze.col(quoted(key)).cast(type);
+    }
+    Column fromImage =
+        get_json_object(coalesce(bronze.col("after"), bronze.col("before")), "$." + key).cast(type);
+    return hasColumn(bronze, key)
+        ? coalesce(bronze.col(quoted(key)).cast(type), fromImage)
+        : fromImage;
   }
 
   /** Debezium envelopes as typed row images with the event's operation and sequence. */
@@ -142,8 +175,8 @@ public final class ChangeResolver {
     List<Column> columns = new ArrayList<>();
     for (StructField field : rowSchema.fields()) {
       columns.add(
-          when(col(OPERATION).equalTo("d"), col("before_image." + quote(field.name())))
-              .otherwise(col("after_image." + quote(field.name())))
+          when(col(OPERATION).equalTo("d"), col("before_image." + quoted(field.name())))
+              .otherwise(col("after_image." + quoted(field.name())))
               .as(field.name()));
     }
     columns.addAll(List.of(col(OPERATION), col(LSN), col(TIMESTAMP), col("batch")));
@@ -155,11 +188,11 @@ public final class ChangeResolver {
       Dataset<Row> bronze, StructType rowSchema, String sequenceColumn) {
     Column sequence =
         coalesce(
-            unix_millis(col(quote(sequenceColumn)).cast("timestamp")),
+            unix_millis(col(quoted(sequenceColumn)).cast("timestamp")),
             unix_millis(col("_ingested_at")));
     List<Column> columns = new ArrayList<>();
     for (StructField field : rowSchema.fields()) {
-      columns.add(col(quote(field.name())).cast(field.dataType()).as(field.name()));
+      columns.add(col(quoted(field.name())).cast(field.dataType()).as(field.name()));
     }
     columns.addAll(
         List.of(
@@ -174,9 +207,5 @@ public final class ChangeResolver {
     List<String> all = new ArrayList<>(keys);
     all.addAll(more);
     return all;
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

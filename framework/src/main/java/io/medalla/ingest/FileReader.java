@@ -1,8 +1,11 @@
 package io.medalla.ingest;
 
+import static io.medalla.api.Columns.quoted;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.row_number;
@@ -75,7 +78,9 @@ public final class FileReader {
     StructType declared = StructType.fromDDL(source.schema());
     if (files.isEmpty()) {
       return new FileBatch(
-          emptyBatch(spark, declared), files, drift(List.of(), List.of(), List.of()));
+          emptyBatch(spark, declared, source.changeKeyColumns()),
+          files,
+          drift(List.of(), List.of(), List.of()));
     }
     String[] paths = files.toArray(String[]::new);
     if (source.format().equals("parquet")) {
@@ -85,7 +90,8 @@ public final class FileReader {
               rows.withColumn("_source", col("_metadata.file_path"))
                   .withColumn("_line", col("_metadata.row_index").plus(1))
                   .withColumn(CORRUPT_RECORD, lit(null).cast(DataTypes.StringType)),
-              declared),
+              declared,
+              source.changeKeyColumns()),
           files,
           drift(List.of(), List.of(), List.of()));
     }
@@ -128,13 +134,24 @@ public final class FileReader {
             .where(col("value").notEqual(""))
             .select(record.as("record"), col("_source"), col("_line"))
             .select(col("record.*"), col("_source"), col("_line"));
-    return new FileBatch(ordered(records, parsed), files, drift);
+    return new FileBatch(ordered(records, parsed, source.changeKeyColumns()), files, drift);
   }
 
-  private static Dataset<Row> ordered(Dataset<Row> records, StructType schema) {
+  /**
+   * The records' columns, then the change key's typed columns taken from the row image ({@code
+   * after}, or {@code before} for a delete), then where each record came from.
+   */
+  private static Dataset<Row> ordered(
+      Dataset<Row> records, StructType schema, StructType changeKey) {
     List<Column> columns = new ArrayList<>();
     for (String name : schema.fieldNames()) {
-      columns.add(col(quote(name)));
+      columns.add(col(quoted(name)));
+    }
+    for (StructField key : changeKey.fields()) {
+      columns.add(
+          get_json_object(coalesce(col("after"), col("before")), "$." + key.name())
+              .cast(key.dataType())
+              .as(key.name()));
     }
     columns.add(col("_source"));
     columns.add(col("_line"));
@@ -142,9 +159,14 @@ public final class FileReader {
     return records.select(columns.toArray(Column[]::new));
   }
 
-  private static Dataset<Row> emptyBatch(SparkSession spark, StructType declared) {
-    StructType schema =
-        declared
+  private static Dataset<Row> emptyBatch(
+      SparkSession spark, StructType declared, StructType changeKey) {
+    StructType schema = declared;
+    for (StructField key : changeKey.fields()) {
+      schema = schema.add(key);
+    }
+    schema =
+        schema
             .add("_source", DataTypes.StringType)
             .add("_line", DataTypes.LongType)
             .add(CORRUPT_RECORD, DataTypes.StringType);
@@ -273,9 +295,5 @@ public final class FileReader {
       throw new MedallaException(
           ErrorCode.INPUT_MISSING, e, "Cannot read landing folder %s: %s", folder, e.getMessage());
     }
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

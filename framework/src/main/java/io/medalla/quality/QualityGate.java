@@ -1,5 +1,6 @@
 package io.medalla.quality;
 
+import static io.medalla.api.Columns.quoted;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
@@ -9,6 +10,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_timestamp;
 
+import io.medalla.api.Columns;
 import io.medalla.api.DriftPolicy;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.Expectation;
@@ -133,7 +135,7 @@ public final class QualityGate {
       if (rule instanceof Rule.Unique) {
         String key = uniqueKeyColumn(expectation);
         measures.put(expectation, analysis.distinctCount(List.of(key)));
-        keyedRows.put(expectation, analysis.size(Optional.of(quote(key) + " IS NOT NULL")));
+        keyedRows.put(expectation, analysis.size(Optional.of(quoted(key) + " IS NOT NULL")));
       } else if (rule instanceof Rule.Fresh fresh) {
         measures.put(expectation, analysis.maximum(freshColumn(fresh)));
       } else if (rule instanceof Rule.NullRateDrift drift) {
@@ -148,7 +150,7 @@ public final class QualityGate {
         List<DeequAnalysis.Measure> nulls = new ArrayList<>();
         for (StructField field : StructType.fromDDL(schema.ddl()).fields()) {
           if (!field.nullable() && Arrays.asList(candidate.columns()).contains(field.name())) {
-            nulls.add(analysis.size(Optional.of(quote(field.name()) + " IS NULL")));
+            nulls.add(analysis.size(Optional.of(quoted(field.name()) + " IS NULL")));
           }
         }
         schemaNulls.put(expectation, nulls);
@@ -198,11 +200,13 @@ public final class QualityGate {
                         Collectors.joining(
                             ", ", "filter(array(", "), rule -> rule IS NOT NULL)"))));
     Column[] candidateColumns =
-        Arrays.stream(candidate.columns()).map(column -> col(quote(column))).toArray(Column[]::new);
+        Arrays.stream(candidate.columns())
+            .map(column -> col(quoted(column)))
+            .toArray(Column[]::new);
     Column[] recordColumns =
         Arrays.stream(candidate.columns())
             .filter(column -> !column.startsWith("_"))
-            .map(column -> col(quote(column)))
+            .map(column -> col(quoted(column)))
             .toArray(Column[]::new);
     Dataset<Row> publishable =
         flagged.where(expr("size(_failed_rules) = 0")).select(candidateColumns);
@@ -214,7 +218,7 @@ public final class QualityGate {
                 lit(context.runId()).as("run_id"),
                 // A partitioned table's record belongs to its partition's date.
                 spec.partitionColumn()
-                    .map(column -> coalesce(col(quote(column)), logicalDate))
+                    .map(column -> coalesce(col(quoted(column)), logicalDate))
                     .orElse(logicalDate)
                     .as("logical_date"),
                 col("_failed_rules").as("failed_rules"),
@@ -397,11 +401,11 @@ public final class QualityGate {
     Dataset<Row> keys =
         context
             .read(references.table())
-            .select(col(quote(references.referencedColumn())).as(key))
+            .select(col(quoted(references.referencedColumn())).as(key))
             .distinct();
-    return data.join(keys, data.col(quote(references.column())).equalTo(keys.col(key)), "left")
+    return data.join(keys, data.col(quoted(references.column())).equalTo(keys.col(key)), "left")
         .withColumn(
-            referenceFlag(name), col(quote(references.column())).isNull().or(col(key).isNotNull()))
+            referenceFlag(name), col(quoted(references.column())).isNull().or(col(key).isNotNull()))
         .drop(key);
   }
 
@@ -410,31 +414,31 @@ public final class QualityGate {
     Rule rule = expectation.rule();
     if (rule instanceof Rule.Complete complete) {
       return complete.columns().stream()
-          .map(column -> quote(column) + " IS NOT NULL")
+          .map(column -> quoted(column) + " IS NOT NULL")
           .collect(Collectors.joining(" AND ", "(", ")"));
     }
     if (rule instanceof Rule.AllowedValues allowed) {
       return String.format(
           "(%s IS NULL OR %s IN (%s))",
-          quote(allowed.column()),
-          quote(allowed.column()),
+          quoted(allowed.column()),
+          quoted(allowed.column()),
           allowed.values().stream().map(QualityGate::literal).collect(Collectors.joining(", ")));
     }
     if (rule instanceof Rule.Range range) {
       return String.format(
           "(%1$s IS NULL OR (%1$s >= %2$s AND %1$s <= %3$s))",
-          quote(range.column()), number(range.min()), number(range.max()));
+          quoted(range.column()), number(range.min()), number(range.max()));
     }
     if (rule instanceof Rule.Pattern pattern) {
       return String.format(
-          "(%1$s IS NULL OR %1$s RLIKE %2$s)", quote(pattern.column()), literal(pattern.regex()));
+          "(%1$s IS NULL OR %1$s RLIKE %2$s)", quoted(pattern.column()), literal(pattern.regex()));
     }
     if (rule instanceof Rule.Predicate predicate) {
       // the line break ends a trailing -- comment in the author's SQL
       return "coalesce((" + predicate.sql() + "\n), false)";
     }
     if (rule instanceof Rule.References) {
-      return quote(referenceFlag(expectation.name()));
+      return quoted(referenceFlag(expectation.name()));
     }
     throw new IllegalArgumentException("Not a row-level rule: " + rule);
   }
@@ -483,10 +487,9 @@ public final class QualityGate {
   private static String compositeKey(Rule.Unique unique) {
     String allPresent =
         unique.columns().stream()
-            .map(column -> quote(column) + " IS NOT NULL")
+            .map(column -> quoted(column) + " IS NOT NULL")
             .collect(Collectors.joining(" AND "));
-    String parts =
-        unique.columns().stream().map(QualityGate::quote).collect(Collectors.joining(", "));
+    String parts = unique.columns().stream().map(Columns::quoted).collect(Collectors.joining(", "));
     return "CASE WHEN " + allPresent + " THEN to_json(struct(" + parts + ")) END";
   }
 
@@ -496,10 +499,6 @@ public final class QualityGate {
 
   private static String referenceFlag(String expectationName) {
     return "__reference_" + expectationName;
-  }
-
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   /** A SQL number; Infinity is no SQL literal, so infinite bounds are cast from strings. */

@@ -1,7 +1,9 @@
 package io.medalla.table;
 
+import static io.medalla.api.Columns.quoted;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaMergeBuilder;
@@ -11,6 +13,7 @@ import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.WriteMode;
 import io.medalla.cdc.ChangeResolver;
+import io.medalla.cdc.KeyRanges;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -181,11 +184,16 @@ public final class DeltaPublisher {
             ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
             : output;
     if (!DeltaTables.exists(spark, path)) {
-      create(spark, path, spec, rows, runId, options);
+      create(spark, path, spec, clustered(spec, rows), runId, options);
       return;
     }
     if (scope == Scope.TABLE) {
-      rows.write().format("delta").option("userMetadata", runId).mode("overwrite").save(path);
+      clustered(spec, rows)
+          .write()
+          .format("delta")
+          .option("userMetadata", runId)
+          .mode("overwrite")
+          .save(path);
       return;
     }
     if (scope == Scope.NEW_KEYS) {
@@ -247,6 +255,21 @@ public final class DeltaPublisher {
         });
   }
 
+  /**
+   * A keyed table's rows ordered by (partition, keys) across files, so each file holds a narrow key
+   * range and merges skip the files without changed keys ({@link KeyRanges}).
+   */
+  private static Dataset<Row> clustered(PipelineSpec spec, Dataset<Row> rows) {
+    if (spec.keys().isEmpty()) {
+      return rows;
+    }
+    List<Column> order = new ArrayList<>();
+    spec.partitionColumn().ifPresent(column -> order.add(col(quoted(column))));
+    spec.keys().forEach(key -> order.add(col(quoted(key))));
+    Column[] columns = order.toArray(Column[]::new);
+    return rows.repartitionByRange(columns).sortWithinPartitions(columns);
+  }
+
   /** {@code <prefix>`partition` IN (DATE'...', ...)}: the run's partitions, as a predicate. */
   private static String inDates(PipelineSpec spec, String prefix, SortedSet<LocalDate> dates) {
     return String.format(
@@ -303,10 +326,17 @@ public final class DeltaPublisher {
     if (spec.writeMode() == WriteMode.SCD2_MERGE) {
       matchColumns.addAll(List.of(ChangeResolver.LSN, ChangeResolver.TIMESTAMP));
     }
-    String condition = matching(matchColumns);
     // MERGE plans its source anew and would recompute the transformation; a local checkpoint of
     // the audited rows (cached by the runner, so cheap) pins exactly what the gate passed.
     Dataset<Row> source = output.localCheckpoint();
+    Column matched = expr(matching(matchColumns));
+    Column condition =
+        spec.keys().size() == 1
+            ? KeyRanges.predicate(
+                    source, spec.keys().get(0), col("target." + quoted(spec.keys().get(0))))
+                .map(matched::and)
+                .orElse(matched)
+            : matched;
     String changed = "NOT (" + sameValues(source.columns()) + ")";
     withUserMetadata(
         spark,

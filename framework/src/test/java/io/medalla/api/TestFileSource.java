@@ -52,4 +52,45 @@ class TestFileSource {
 
     assertThat(source.options()).containsOnly(Map.entry("multiLine", "true"));
   }
+
+  @Test
+  void testDebeziumSourceKeepsTheEnvelopeAndTypesTheKey() {
+    FileSource source = FileSource.debezium("commerce/orders", "order_id BIGINT");
+
+    assertThat(source.format()).isEqualTo("json");
+    assertThat(source.schema()).isEqualTo(FileSource.DEBEZIUM_ENVELOPE);
+    assertThat(source.changeKeyColumns().fieldNames()).containsExactly("order_id");
+    assertThat(source.changeKeyColumns().apply("order_id").dataType().sql()).isEqualTo("BIGINT");
+    assertThat(FileSource.jsonLines("product/events", "id STRING").changeKeyColumns().isEmpty())
+        .isTrue();
+  }
+
+  @Test
+  void testDebeziumSourceNeedsAKey() {
+    assertThatThrownBy(() -> FileSource.debezium("commerce/orders", " "))
+        .isInstanceOfSatisfying(
+            MedallaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PIPELINE))
+        .hasMessage(
+            "Invalid Debezium source commerce/orders: give the row key as Spark DDL, for example"
+                + " \"id BIGINT\"");
+  }
+
+  @Test
+  void testChangeKeyMustParse() {
+    assertThatThrownBy(() -> FileSource.debezium("commerce/orders", "order_id BIG INTEGER"))
+        .isInstanceOfSatisfying(
+            MedallaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PIPELINE))
+        .hasMessageStartingWith(
+            "Invalid change key 'order_id BIG INTEGER' for folder commerce/orders: give Spark DDL");
+  }
+
+  @Test
+  void testChangeKeyCannotShadowTheEnvelope() {
+    assertThatThrownBy(() -> FileSource.debezium("commerce/orders", "op STRING"))
+        .isInstanceOfSatisfying(
+            MedallaException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PIPELINE))
+        .hasMessage(
+            "Invalid change key 'op STRING' for folder commerce/orders: the records already have a"
+                + " field op; name the row's key columns, not the envelope's");
+  }
 }

@@ -3,6 +3,7 @@ package io.medalla.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.medalla.api.Columns;
 import io.medalla.api.Expect;
 import io.medalla.api.Expectation;
 import java.util.ArrayList;
@@ -119,9 +120,9 @@ class TestPassPredicates {
 
   @Test
   void testQuote() {
-    assertThat(QualityGate.quote("amount")).isEqualTo("`amount`");
-    assertThat(QualityGate.quote("odd`name")).isEqualTo("`odd``name`");
-    assertThat(columns(parse(QualityGate.quote("odd`name")))).containsExactly("odd`name");
+    assertThat(Columns.quoted("amount")).isEqualTo("`amount`");
+    assertThat(Columns.quoted("odd`name")).isEqualTo("`odd``name`");
+    assertThat(columns(parse(Columns.quoted("odd`name")))).containsExactly("odd`name");
   }
 
   @Test

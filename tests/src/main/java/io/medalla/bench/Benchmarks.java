@@ -57,7 +57,8 @@ import picocli.CommandLine.Command;
 public final class Benchmarks implements Runnable {
   /** Runs the benchmark named by the first argument and exits with its status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Benchmarks()).execute(args));
+    System.exit(
+        new CommandLine(new Benchmarks()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override

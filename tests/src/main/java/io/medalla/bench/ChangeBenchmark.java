@@ -61,14 +61,16 @@ import scala.collection.JavaConverters;
  * {@code cdc}: an SCD2 merge of a small change batch against rewriting the whole history table.
  * Setup lands one Debezium create event per key, runs the bronze pipeline and the SCD2 {@link
  * ChangeDataPipeline} once (the history table then holds one version per key) and builds the
- * rewritten table once. Each round then lands updates of a share of the keys, chosen at random, for
- * the next day, runs bronze and the SCD2 pipeline through {@link PipelineRunner} (a {@code MERGE}
- * into a table with deletion vectors), and, in the same session, recomputes every version of every
- * key from bronze as {@link ChangeResolver} would and overwrites another table with it. One warm-up
- * round, then the measured rounds, each starting with the other of the two; at the end both tables
- * must hold the same versions. Besides wall time it reports the Spark tasks' CPU time of both (less
- * sensitive to other load on the machine), the SCD2 run split by lifecycle step and {@code MERGE}
- * phase, and the {@code MERGE} commit's operation metrics.
+ * rewritten table once. Each round then lands updates of a share of the keys for the next day,
+ * chosen at random among all keys ({@code --changes uniform}) or among the newest tenth of them
+ * ({@code --changes recent}: orders and accounts change most while they are young), runs bronze and
+ * the SCD2 pipeline through {@link PipelineRunner} (a {@code MERGE} into a table with deletion
+ * vectors), and, in the same session, recomputes every version of every key from bronze as {@link
+ * ChangeResolver} would and overwrites another table with it. One warm-up round, then the measured
+ * rounds, each starting with the other of the two; at the end both tables must hold the same
+ * versions. Besides wall time it reports the Spark tasks' CPU time of both (less sensitive to other
+ * load on the machine), the SCD2 run split by lifecycle step and {@code MERGE} phase, and the
+ * {@code MERGE} commit's operation metrics.
  */
 @Command(
     name = "cdc",
@@ -79,9 +81,6 @@ final class ChangeBenchmark implements Callable<Integer> {
   private static final String FOLDER = "cdc_bench/customers";
   private static final String ROW_SCHEMA =
       "id BIGINT, name STRING, email STRING, tier STRING, balance DOUBLE, revision INT";
-  private static final String ENVELOPE =
-      "before STRING, after STRING, op STRING, ts_ms BIGINT,"
-          + " source STRUCT<lsn: BIGINT, ts_ms: BIGINT>";
   private static final List<String> TIERS = List.of("bronze", "silver", "gold", "platinum");
   private static final int CREATE_FILES = 4;
   private static final String BRONZE_RUN = "bronze run (PipelineRunner, append)";
@@ -116,6 +115,14 @@ final class ChangeBenchmark implements Callable<Integer> {
   double changePercent;
 
   @Option(
+      names = "--changes",
+      paramLabel = "DISTRIBUTION",
+      defaultValue = "uniform",
+      description =
+          "Which keys change: uniform (any key) or recent (the newest tenth of the keys).")
+  Distribution changes;
+
+  @Option(
       names = "--iterations",
       paramLabel = "K",
       defaultValue = "2",
@@ -124,12 +131,12 @@ final class ChangeBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (rows < 1 || changePercent <= 0 || changePercent > 100 || iterations < 1) {
+    if (rows < 1 || changePercent <= 0 || changePercent > changes.maxPercent || iterations < 1) {
       throw new IllegalArgumentException(
           String.format(
-              "Invalid options: --rows %d, --change-percent %s, --iterations %d; give at least one"
-                  + " row, a share in (0, 100] and at least one iteration",
-              rows, changePercent, iterations));
+              "Invalid options: --rows %d, --change-percent %s, --changes %s, --iterations %d;"
+                  + " give at least one row, a share in (0, %d] and at least one iteration",
+              rows, changePercent, changes, iterations, changes.maxPercent));
     }
     Path directory = Files.createTempDirectory("medalla-bench-cdc");
     try {
@@ -138,7 +145,7 @@ final class ChangeBenchmark implements Callable<Integer> {
       PipelineRunner runner = new PipelineRunner(spark, settings);
       JobListener jobs = new JobListener();
       spark.sparkContext().addSparkListener(jobs);
-      Source source = new Source(Path.of(settings.landing()).resolve(FOLDER), rows);
+      Source source = new Source(Path.of(settings.landing()).resolve(FOLDER), rows, changes);
       Round round =
           new Round(
               spark,
@@ -193,9 +200,14 @@ final class ChangeBenchmark implements Callable<Integer> {
       long differences) {
     System.out.printf(
         "SCD2 merge of a change batch against rewriting the history table: %,d keys, %s %% of"
-            + " them (%,d) updated per batch, %d batches after one warm-up batch, local[*] on %d"
-            + " cores%n%n",
-        rows, changePercent, changedKeys, iterations, Runtime.getRuntime().availableProcessors());
+            + " them (%,d, %s) updated per batch, %d batches after one warm-up batch, local[*] on"
+            + " %d cores%n%n",
+        rows,
+        changePercent,
+        changedKeys,
+        changes.description,
+        iterations,
+        Runtime.getRuntime().availableProcessors());
     System.out.printf("Setup (not timed below): %.1f s%n", setupSeconds);
     System.out.printf("  %-28s %s%n", "bronze after setup", bronzeAfterSetup);
     System.out.printf("  %-28s %s%n", "history after setup", historyAfterSetup);
@@ -267,6 +279,30 @@ final class ChangeBenchmark implements Callable<Integer> {
     }
   }
 
+  /** Which keys a change batch updates. */
+  enum Distribution {
+    UNIFORM(100, "any key"),
+    RECENT(10, "among the newest tenth of the keys");
+
+    private final int maxPercent;
+    private final String description;
+
+    Distribution(int maxPercent, String description) {
+      this.maxPercent = maxPercent;
+      this.description = description;
+    }
+
+    /** The keys a batch draws from: the newest {@code maxPercent} of {@code 1..rows}. */
+    int[] candidates(int rows) {
+      int count = (int) Math.max(1, (long) rows * maxPercent / 100);
+      int[] keys = new int[count];
+      for (int index = 0; index < count; index++) {
+        keys[index] = rows - count + index + 1;
+      }
+      return keys;
+    }
+  }
+
   /** One measured change batch. */
   private record Batch(
       LocalDate day,
@@ -287,25 +323,23 @@ final class ChangeBenchmark implements Callable<Integer> {
   private static final class Source {
     private final Path landing;
     private final int[] revisions;
-    private final int[] keys;
+    private final int[] candidates;
     private long lsn;
 
-    Source(Path landing, int rows) {
+    Source(Path landing, int rows, Distribution changes) {
       this.landing = landing;
       this.revisions = new int[rows + 1];
-      this.keys = new int[rows];
-      for (int index = 0; index < rows; index++) {
-        keys[index] = index + 1;
-      }
+      this.candidates = changes.candidates(rows);
     }
 
     /** Lands one create event per key for {@code day}, in a few files. */
     void landCreates(LocalDate day) {
       long start = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-      int perFile = (keys.length + CREATE_FILES - 1) / CREATE_FILES;
+      int rows = revisions.length - 1;
+      int perFile = (rows + CREATE_FILES - 1) / CREATE_FILES;
       for (int file = 0; file < CREATE_FILES; file++) {
         int from = file * perFile + 1;
-        int to = Math.min(keys.length, (file + 1) * perFile);
+        int to = Math.min(rows, (file + 1) * perFile);
         try (BufferedWriter writer = writer(day, String.format("creates-%02d.jsonl", file))) {
           for (int id = from; id <= to; id++) {
             lsn = id;
@@ -318,16 +352,18 @@ final class ChangeBenchmark implements Callable<Integer> {
       }
     }
 
-    /** Lands updates of {@code count} distinct keys, chosen at random, for {@code day}. */
+    /**
+     * Lands updates of {@code count} distinct candidate keys, chosen at random, for {@code day}.
+     */
     void landUpdates(LocalDate day, int count) {
       long start = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
       Random random = new Random(day.toEpochDay());
       try (BufferedWriter writer = writer(day, "updates.jsonl")) {
         for (int index = 0; index < count; index++) {
-          int swap = index + random.nextInt(keys.length - index);
-          int id = keys[swap];
-          keys[swap] = keys[index];
-          keys[index] = id;
+          int swap = index + random.nextInt(candidates.length - index);
+          int id = candidates[swap];
+          candidates[swap] = candidates[index];
+          candidates[index] = id;
           String before = image(id, revisions[id]);
           revisions[id]++;
           lsn++;
@@ -682,7 +718,7 @@ final class ChangeBenchmark implements Callable<Integer> {
         PipelineSpec.builder("bronze_bench.customers")
             .owner("benchmarks@medalla.dev")
             .description("Debezium change events of the customers table.")
-            .source(FileSource.jsonLines(FOLDER, ENVELOPE))
+            .source(FileSource.debezium(FOLDER, "id BIGINT"))
             .build();
 
     @Override

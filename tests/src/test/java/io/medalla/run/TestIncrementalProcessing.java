@@ -359,11 +359,7 @@ class TestIncrementalProcessing {
     public PipelineSpec spec() {
       return PipelineSpec.builder("bronze_test.order_events")
           .owner("test-team@medalla.dev")
-          .source(
-              FileSource.jsonLines(
-                  FOLDER,
-                  "before STRING, after STRING, op STRING, ts_ms BIGINT,"
-                      + " source STRUCT<lsn: BIGINT, ts_ms: BIGINT>"))
+          .source(FileSource.debezium(FOLDER, "order_id BIGINT"))
           .build();
     }
   }

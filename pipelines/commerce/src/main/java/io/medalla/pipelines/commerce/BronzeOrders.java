@@ -13,11 +13,7 @@ public final class BronzeOrders extends BronzePipeline {
       PipelineSpec.builder("bronze_commerce.orders")
           .owner("commerce-data@medalla.dev")
           .description("Order change events from the commerce database, as landed.")
-          .source(
-              FileSource.jsonLines(
-                  LANDING_FOLDER,
-                  "before STRING, after STRING, op STRING, ts_ms BIGINT,"
-                      + " source STRUCT<lsn: BIGINT, ts_ms: BIGINT>"))
+          .source(FileSource.debezium(LANDING_FOLDER, "order_id BIGINT"))
           .build();
 
   @Override
