@@ -84,8 +84,8 @@ final class RunCommand implements Callable<Integer> {
         Map.of("command", "run", "mode", mode.name(), "date", logicalDate.toString());
     int status = 0;
     for (Pipeline pipeline : selected) {
-      if (fullRefresh && pipeline.spec().output().layer() == Layer.BRONZE) {
-        continue; // --all: bronze is the record of what was ingested and is never rebuilt
+      if (all && fullRefresh && pipeline.spec().output().layer() == Layer.BRONZE) {
+        continue; // bronze is the record of what was ingested and is never rebuilt
       }
       RunResult result =
           context.runner().run(pipeline, RunRequest.asOf(mode, logicalDate, parameters));

@@ -116,6 +116,22 @@ class TestCommandLine {
   }
 
   @Test
+  void refusedRunsAndBackfillsExitTwoSayingWhatToDo() {
+    CliRunner.Outcome bronzeRefresh = cli.run("run", "bronze_product.events", "--full-refresh");
+    assertThat(bronzeRefresh.status()).isEqualTo(2);
+    assertThat(bronzeRefresh.err())
+        .contains("Cannot fully refresh bronze_product.events")
+        .contains("Re-run or backfill its dates instead");
+
+    CliRunner.Outcome inverted =
+        cli.run("backfill", "silver_product.events", "--from", "2026-11-05", "--to", "2026-11-01");
+    assertThat(inverted.status()).isEqualTo(2);
+    assertThat(inverted.err())
+        .contains("Invalid backfill range 2026-11-05 to 2026-11-01")
+        .contains("give --from on or before --to");
+  }
+
+  @Test
   void listJsonGivesPipelinesInDependencyOrder() throws Exception {
     CliRunner.Outcome outcome = cli.run("list", "--json");
 

@@ -214,6 +214,22 @@ class TestIncrementalProcessing {
     }
   }
 
+  @Test
+  void partitionedPipelinesWithoutADateDependencyCannotRefresh() {
+    landClicks(DAY_1, click("c1", 1, DAY_1));
+    assertThat(warehouse.run(new BronzeClicks(), DAY_1).exitStatus()).isZero();
+
+    for (RunMode mode : List.of(RunMode.INCREMENTAL, RunMode.FULL_REFRESH)) {
+      RunResult refused = refresh(new UndeclaredClicks(), mode);
+
+      assertThat(refused.exitStatus()).as(mode.name()).isEqualTo(2);
+      assertThat(refused.failure().orElseThrow())
+          .hasMessageContaining(
+              "Cannot refresh silver_test.undeclared_clicks incrementally or fully")
+          .hasMessageContaining("Declare dependsOn(input, dateExpression) in the spec");
+    }
+  }
+
   /** Ingests the date, then runs every downstream pipeline incrementally. */
   private List<RunResult> ingestAndRefresh(LocalDate date) {
     List<RunResult> results = new ArrayList<>();
@@ -280,6 +296,27 @@ class TestIncrementalProcessing {
   }
 
   /** Clicks by UTC day, a repeated id kept once (its first ingested copy). */
+  /** Clicks per day without a declared date dependency: only dated runs can plan it. */
+  static final class UndeclaredClicks extends SilverPipeline {
+    @Override
+    public PipelineSpec spec() {
+      return PipelineSpec.builder("silver_test.undeclared_clicks")
+          .owner("test-team@medalla.dev")
+          .inputs("bronze_test.clicks")
+          .partitionedBy("day")
+          .build();
+    }
+
+    @Override
+    public Dataset<Row> transform(RunContext context) {
+      return context
+          .read("bronze_test.clicks")
+          .withColumn("day", to_date(to_timestamp(col("ts"))))
+          .where(context.inDates("day"))
+          .select("id", "user_id", "day");
+    }
+  }
+
   static final class SilverClicks extends SilverPipeline {
     @Override
     public PipelineSpec spec() {
