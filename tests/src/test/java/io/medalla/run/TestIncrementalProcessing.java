@@ -296,28 +296,20 @@ class TestIncrementalProcessing {
   }
 
   /** Clicks by UTC day, a repeated id kept once (its first ingested copy). */
-  /** Clicks per day without a declared date dependency: only dated runs can plan it. */
-  static final class UndeclaredClicks extends SilverPipeline {
+  /** The same clicks without a declared date dependency: only dated runs can plan them. */
+  static final class UndeclaredClicks extends SilverClicks {
     @Override
     public PipelineSpec spec() {
       return PipelineSpec.builder("silver_test.undeclared_clicks")
           .owner("test-team@medalla.dev")
           .inputs("bronze_test.clicks")
+          .keys("id")
           .partitionedBy("day")
           .build();
     }
-
-    @Override
-    public Dataset<Row> transform(RunContext context) {
-      return context
-          .read("bronze_test.clicks")
-          .withColumn("day", to_date(to_timestamp(col("ts"))))
-          .where(context.inDates("day"))
-          .select("id", "user_id", "day");
-    }
   }
 
-  static final class SilverClicks extends SilverPipeline {
+  static class SilverClicks extends SilverPipeline {
     @Override
     public PipelineSpec spec() {
       return PipelineSpec.builder("silver_test.clicks")
