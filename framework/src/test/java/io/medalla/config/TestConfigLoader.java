@@ -38,6 +38,7 @@ class TestConfigLoader {
                 "spark.sql.session.timeZone", "UTC",
                 "spark.sql.shuffle.partitions", "8",
                 "spark.databricks.delta.snapshotPartitions", "8",
+                "spark.databricks.delta.merge.materializeSource", "none",
                 "spark.ui.enabled", "false",
                 "spark.ui.showConsoleProgress", "false",
                 "spark.databricks.delta.schema.autoMerge.enabled", "false")));
@@ -461,7 +462,8 @@ class TestConfigLoader {
             Map.entry("spark.ui.enabled", "true"),
             Map.entry("spark.ui.showConsoleProgress", "true"),
             Map.entry("spark.databricks.delta.schema.autoMerge.enabled", "true"),
-            Map.entry("spark.databricks.delta.snapshotPartitions", "50"));
+            Map.entry("spark.databricks.delta.snapshotPartitions", "50"),
+            Map.entry("spark.databricks.delta.merge.materializeSource", "none"));
     assertThat(
             load(Map.of(), Map.of("medalla.spark.conf.spark.ui.enabled", "false"))
                 .get(ConfigKeys.SPARK_CONF))
