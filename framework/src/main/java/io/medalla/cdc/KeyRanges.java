@@ -16,6 +16,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
@@ -50,16 +51,17 @@ public final class KeyRanges {
         integral
             ? col("key").cast("decimal(38,0)").minus(col("previous"))
             : lit(0).cast("decimal(38,0)");
+    // One window over the batch's distinct keys (small); the constant partition says so, where an
+    // empty one would log a warning on every run.
+    WindowSpec inKeyOrder = Window.partitionBy(lit(0)).orderBy(col("key").asc_nulls_first());
     // The smallest and largest keys (nulls sort first, so a null key is the smallest), then the
     // keys that follow the largest gaps, with the key before each.
     List<Row> bounds =
         source
             .select(col(quoted(key)).as("key"))
             .distinct()
-            .withColumn(
-                "previous", lag(col("key"), 1).over(Window.orderBy(col("key").asc_nulls_first())))
-            .withColumn(
-                "next", lead(col("key"), 1).over(Window.orderBy(col("key").asc_nulls_first())))
+            .withColumn("previous", lag(col("key"), 1).over(inKeyOrder))
+            .withColumn("next", lead(col("key"), 1).over(inKeyOrder))
             .withColumn(
                 "priority",
                 when(col("previous").isNull().or(col("next").isNull()), lit(null)).otherwise(gap))

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       StatusCommand.class,
       QualityCommand.class,
-      RunbooksCommand.class
+      RunbooksCommand.class,
+      MaintainCommand.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

@@ -87,6 +87,13 @@ public final class ConfigKeys {
           "medalla.commit.initial-backoff",
           ConfigType.DURATION,
           "Wait before the first commit retry; doubles with each retry.");
+  public static final ConfigKey<Duration> VACUUM_RETENTION =
+      new ConfigKey<>(
+          "medalla.maintenance.vacuum-retention",
+          ConfigType.DURATION,
+          "How long `maintain` keeps files no longer in a table's current version (time travel,"
+              + " change feeds of incremental runs); Delta refuses less than 168h unless"
+              + " spark.databricks.delta.retentionDurationCheck.enabled is false.");
   public static final ConfigKey<Map<String, String>> CONNECTIONS =
       new ConfigKey<>(
           "medalla.connections",
@@ -133,6 +140,7 @@ public final class ConfigKeys {
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,
+          VACUUM_RETENTION,
           CONNECTIONS,
           QUALITY_THRESHOLDS,
           DEMO_SCALE,

@@ -25,6 +25,11 @@ public final class WritePolicy {
    *     and the setting that requires it
    */
   public void checkWrite(PipelineSpec spec, String principal) {
+    checkWrite(spec.output().toString(), principal);
+  }
+
+  /** Checks that {@code principal} may write {@code table} (a pipeline's or the framework's). */
+  public void checkWrite(String table, String principal) {
     String environment = settings.environment();
     if (environment.equals("local")) {
       return;
@@ -35,7 +40,7 @@ public final class WritePolicy {
           ErrorCode.PERMISSION_DENIED,
           "Cannot write %s in %s: the run's principal is '%s', but %s writes only as '%s' (%s,"
               + " %s). Run the job as that principal",
-          spec.output(),
+          table,
           environment,
           principal,
           environment,

@@ -39,6 +39,7 @@ class TestConfigLoader {
                 "spark.sql.shuffle.partitions", "8",
                 "spark.databricks.delta.snapshotPartitions", "8",
                 "spark.databricks.delta.merge.materializeSource", "none",
+                "spark.sql.sources.parallelPartitionDiscovery.parallelism", "8",
                 "spark.ui.enabled", "false",
                 "spark.ui.showConsoleProgress", "false",
                 "spark.databricks.delta.schema.autoMerge.enabled", "false")));
@@ -50,6 +51,7 @@ class TestConfigLoader {
     expected.put(ConfigKeys.WRITE_PRINCIPAL, Optional.empty());
     expected.put(ConfigKeys.COMMIT_MAX_RETRIES, Optional.of(3));
     expected.put(ConfigKeys.COMMIT_INITIAL_BACKOFF, Optional.of(Duration.ofSeconds(1)));
+    expected.put(ConfigKeys.VACUUM_RETENTION, Optional.of(Duration.ofHours(168)));
     expected.put(ConfigKeys.CONNECTIONS, Optional.of(Map.of()));
     expected.put(ConfigKeys.QUALITY_THRESHOLDS, Optional.of(Map.of()));
     expected.put(ConfigKeys.DEMO_SCALE, Optional.of(1));
@@ -463,7 +465,8 @@ class TestConfigLoader {
             Map.entry("spark.ui.showConsoleProgress", "true"),
             Map.entry("spark.databricks.delta.schema.autoMerge.enabled", "true"),
             Map.entry("spark.databricks.delta.snapshotPartitions", "50"),
-            Map.entry("spark.databricks.delta.merge.materializeSource", "none"));
+            Map.entry("spark.databricks.delta.merge.materializeSource", "none"),
+            Map.entry("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8"));
     assertThat(
             load(Map.of(), Map.of("medalla.spark.conf.spark.ui.enabled", "false"))
                 .get(ConfigKeys.SPARK_CONF))

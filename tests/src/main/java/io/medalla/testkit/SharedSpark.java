@@ -1,12 +1,15 @@
 package io.medalla.testkit;
 
+import io.medalla.config.ConfigKeys;
 import io.medalla.spark.SparkSessions;
+import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One local Spark session per JVM for tests: two cores, two shuffle partitions, no UI, Delta
- * enabled, UTC. Start-up costs seconds, so every test class shares it and isolates itself with its
- * own {@link TestWarehouse}.
+ * One local Spark session per JVM for tests: the framework's Spark defaults, on two cores with two
+ * shuffle partitions, no UI, Delta enabled, UTC. Start-up costs seconds, so every test class shares
+ * it and isolates itself with its own {@link TestWarehouse}.
  */
 public final class SharedSpark {
   private static SparkSession session;
@@ -16,8 +19,13 @@ public final class SharedSpark {
   /** The JVM's test session, created on first use. */
   public static synchronized SparkSession session() {
     if (session == null) {
+      SparkSession.Builder builder = SparkSession.builder();
+      // The framework's Spark defaults first, so tests run the settings users get.
+      TestWarehouse.settings(Path.of("."), Map.of(), Map.of())
+          .get(ConfigKeys.SPARK_CONF)
+          .forEach(builder::config);
       session =
-          SparkSession.builder()
+          builder
               .master("local[2]")
               .appName("medalla-tests")
               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

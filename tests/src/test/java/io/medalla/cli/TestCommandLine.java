@@ -27,7 +27,19 @@ class TestCommandLine {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "run", "list", "describe", "validate", "status", "quality"})
+  @ValueSource(
+      strings = {
+        "demo",
+        "run",
+        "backfill",
+        "list",
+        "describe",
+        "validate",
+        "status",
+        "quality",
+        "runbooks",
+        "maintain"
+      })
   void everyCommandHasHelp(String command) {
     CliRunner.Outcome outcome = cli.run(command, "--help");
 
@@ -113,6 +125,23 @@ class TestCommandLine {
     CliRunner.Outcome badName = cli.run("describe", "Gold_product.x");
     assertThat(badName.status()).isEqualTo(2);
     assertThat(badName.err()).contains("Invalid layer 'Gold'");
+  }
+
+  @Test
+  void maintenanceFollowsTheWritePolicy() {
+    CliRunner.Outcome outcome =
+        cli.run(
+            "maintain",
+            "--ops",
+            "--env",
+            "dev",
+            "--set",
+            "medalla.security.write-principal=svc-medalla");
+
+    assertThat(outcome.status()).isEqualTo(2);
+    assertThat(outcome.err())
+        .contains("Cannot write _ops/run_ledger in dev")
+        .contains("dev writes only as 'svc-medalla'");
   }
 
   @Test
