@@ -5,14 +5,19 @@ import static java.util.Objects.requireNonNull;
 import io.delta.tables.DeltaTable;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Console;
 
 /**
  * Routine upkeep of a Delta table: {@code OPTIMIZE} compacts small files (the files merges and
@@ -22,6 +27,7 @@ import org.apache.spark.sql.SparkSession;
  * deleted rows when compacted.
  */
 public final class TableMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
   private final SparkSession spark;
   private final Duration vacuumRetention;
 
@@ -83,7 +89,14 @@ public final class TableMaintenance {
       List<String> deletable =
           spark.sql(statement + " DRY RUN").as(Encoders.STRING()).collectAsList();
       long files = files(deletable);
-      spark.sql(statement).collect();
+      // Delta prints a summary line to the console; it belongs in the log, not in the
+      // command's output (which may be a JSON document).
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      Console.withOut(console, () -> spark.sql(statement).collect());
+      String summary = console.toString(StandardCharsets.UTF_8).strip();
+      if (!summary.isEmpty()) {
+        LOG.info("{}: {}", table, summary);
+      }
       return files;
     } catch (IllegalArgumentException e) {
       throw new MedallaException(

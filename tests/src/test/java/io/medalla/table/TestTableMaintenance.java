@@ -18,6 +18,8 @@ import io.medalla.api.SilverPipeline;
 import io.medalla.api.TableId;
 import io.medalla.cli.CliRunner;
 import io.medalla.testkit.TestWarehouse;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -31,6 +33,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.Console;
 
 /** {@code maintain}: compaction and clustering keep every row; vacuum honours the retention. */
 class TestTableMaintenance {
@@ -69,9 +72,17 @@ class TestTableMaintenance {
     List<Row> before = rows();
     long filesBefore = detail("numFiles");
 
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
     TableMaintenance.Result result =
-        new TableMaintenance(warehouse.spark(), Duration.ofHours(168))
-            .maintain(ITEMS, path, List.of("id"));
+        Console.withOut(
+            console,
+            () ->
+                new TableMaintenance(warehouse.spark(), Duration.ofHours(168))
+                    .maintain(ITEMS, path, List.of("id")));
+
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .as("nothing on the console, where --json prints its document")
+        .isEmpty();
 
     assertThat(result.filesBefore()).isEqualTo(filesBefore).isGreaterThan(1);
     assertThat(result.filesAfter()).isEqualTo(1).isEqualTo(detail("numFiles"));
