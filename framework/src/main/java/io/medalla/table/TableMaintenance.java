@@ -34,7 +34,6 @@ public final class TableMaintenance {
   /** What maintenance did to one table. */
   public record Result(
       String table,
-      String path,
       long filesBefore,
       long filesAfter,
       long bytesBefore,
@@ -57,8 +56,8 @@ public final class TableMaintenance {
    */
   public Result maintain(String table, String path, List<String> zOrderColumns) {
     long started = System.nanoTime();
-    Row before = DeltaTable.forPath(spark, path).detail().first();
     DeltaTable delta = DeltaTable.forPath(spark, path);
+    Row before = delta.detail().first();
     if (zOrderColumns.isEmpty()) {
       delta.optimize().executeCompaction();
     } else {
@@ -68,7 +67,6 @@ public final class TableMaintenance {
     Row after = DeltaTable.forPath(spark, path).detail().first();
     return new Result(
         table,
-        path,
         before.<Long>getAs("numFiles"),
         after.<Long>getAs("numFiles"),
         before.<Long>getAs("sizeInBytes"),
