@@ -1,107 +1,43 @@
 package io.medalla.cli;
 
-import io.medalla.api.MedallaException;
-import io.medalla.ops.Redaction;
+import io.medalla.internal.cli.CliEnvironment;
+import io.medalla.internal.cli.MedallaCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code medalla} command line, also the main class for {@code spark-submit}. Exit status: 0
- * success, 1 a run failed (retryable), 2 usage or configuration error, 3 a quality gate blocked.
+ * The {@code medalla} command line: the main class of {@code bin/medalla} and of {@code
+ * spark-submit}. Exit status: 0 success, 1 a run failed (retryable), 2 usage or configuration
+ * error, 3 a quality gate blocked publishing.
+ *
+ * @since 0.1.0
  */
-@Command(
-    name = "medalla",
-    mixinStandardHelpOptions = true,
-    version = "medalla 0.1.0",
-    description = "Medallion lakehouse pipelines on Spark and Delta Lake.",
-    subcommands = {
-      DemoCommand.class,
-      RunCommand.class,
-      BackfillCommand.class,
-      ListCommand.class,
-      DescribeCommand.class,
-      ValidateCommand.class,
-      StatusCommand.class,
-      QualityCommand.class,
-      RunbooksCommand.class,
-      MaintainCommand.class
-    },
-    exitCodeListHeading = "%nExit status:%n",
-    exitCodeList = {
-      "0:success",
-      "1:a run failed; retrying may succeed",
-      "2:usage or configuration error",
-      "3:a quality gate blocked publishing"
-    })
-public final class MedallaCli implements Runnable {
-  @Spec CommandSpec spec;
+public final class MedallaCli {
+  private MedallaCli() {}
 
-  @Mixin GlobalOptions options;
-
-  private final CliEnvironment environment;
-  private CliContext context;
-
-  private MedallaCli(CliEnvironment environment) {
-    this.environment = environment;
+  /** Runs the command line in this process and exits the JVM with its status. */
+  public static void main(String[] args) {
+    System.exit(execute(args, Optional.empty()));
   }
 
-  /** Runs the command line in this process and exits with its status. */
-  public static void main(String[] args) {
+  /**
+   * Runs the command line in this JVM on an existing session (a notebook, an embedding scheduler)
+   * and returns its exit status instead of exiting. Results go to standard output, errors to
+   * standard error; environment variables and relative paths are the process's.
+   *
+   * @since 0.2.0
+   */
+  public static int execute(SparkSession spark, String... args) {
+    return execute(args, Optional.of(spark));
+  }
+
+  private static int execute(String[] args, Optional<SparkSession> spark) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int status =
-        execute(args, new CliEnvironment(System.getenv(), Path.of(""), out, err, Optional.empty()));
-    System.exit(status);
-  }
-
-  /** Runs the command line and returns its exit status, without exiting the JVM. */
-  public static int execute(String[] args, CliEnvironment environment) {
-    MedallaCli root = new MedallaCli(environment);
-    CommandLine commandLine = new CommandLine(root);
-    commandLine.setOut(environment.out());
-    commandLine.setErr(environment.err());
-    commandLine.registerConverter(LocalDate.class, MedallaCli::parseDate);
-    commandLine.setExecutionExceptionHandler(
-        (error, failedCommand, parseResult) -> {
-          PrintWriter err = failedCommand.getErr();
-          if (error instanceof MedallaException medalla) {
-            err.println("error: " + Redaction.redact(medalla.getMessage()));
-            return medalla.code().exitStatus();
-          }
-          err.println("error: " + Redaction.redact(String.valueOf(error)));
-          return 1;
-        });
-    return commandLine.execute(args);
-  }
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** The invocation's shared state, created on first use. */
-  CliContext context() {
-    if (context == null) {
-      context = new CliContext(environment, options);
-    }
-    return context;
-  }
-
-  private static LocalDate parseDate(String text) {
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new CommandLine.TypeConversionException(
-          "Invalid date '" + text + "': write YYYY-MM-DD, for example 2026-11-01");
-    }
+    return MedallaCommand.execute(
+        args, new CliEnvironment(System.getenv(), Path.of(""), out, err, spark));
   }
 }

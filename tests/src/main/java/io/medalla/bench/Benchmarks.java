@@ -1,9 +1,9 @@
 package io.medalla.bench;
 
-import io.medalla.config.ConfigKeys;
-import io.medalla.config.MedallaSettings;
-import io.medalla.ops.Logging;
-import io.medalla.spark.SparkSessions;
+import io.medalla.internal.config.ConfigKeys;
+import io.medalla.internal.config.MedallaSettings;
+import io.medalla.internal.ops.Logging;
+import io.medalla.internal.spark.SparkSessions;
 import io.medalla.testkit.TestWarehouse;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,16 +22,16 @@ import picocli.CommandLine.Command;
  *
  * <ul>
  *   <li>{@code overhead [--rows N] [--iterations K]}: the lifecycle's fixed cost per run, a trivial
- *       gold pipeline through {@link io.medalla.run.PipelineRunner} against the same Delta write
- *       done with bare Spark;
+ *       gold pipeline through {@link io.medalla.internal.run.PipelineRunner} against the same Delta
+ *       write done with bare Spark;
  *   <li>{@code demo [--scales 1,10] [--days D]}: the {@code demo} command at several scales, with
  *       wall time and rows per second of each stage taken from the run ledger;
  *   <li>{@code quality [--rows N] [--iterations K]}: the quality gate's cost, a gold pipeline with
  *       a critical dataset's expectations against the same pipeline with none, Deequ's single
  *       analysis pass against one pass per analyzer, and the gate's parts on their own;
  *   <li>{@code cdc [--rows N] [--change-percent P] [--iterations K]}: an SCD2 merge of a change
- *       batch through {@link io.medalla.run.PipelineRunner} against rewriting the whole history
- *       table from bronze with bare Spark;
+ *       batch through {@link io.medalla.internal.run.PipelineRunner} against rewriting the whole
+ *       history table from bronze with bare Spark;
  *   <li>{@code incremental [--scale S] [--days D] [--new-percent P] [--processes N]}: incremental
  *       runs of silver and gold after a small increment against full refreshes at the same size,
  *       and a backfill of D days against D {@code run --date} calls in the JVM and in separate

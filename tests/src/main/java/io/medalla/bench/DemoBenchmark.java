@@ -6,10 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 
-import io.medalla.cli.CliEnvironment;
-import io.medalla.cli.MedallaCli;
-import io.medalla.run.RunLedger;
-import io.medalla.table.Warehouse;
+import io.medalla.internal.cli.CliEnvironment;
+import io.medalla.internal.cli.MedallaCommand;
+import io.medalla.internal.run.RunLedger;
+import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -119,7 +119,7 @@ final class DemoBenchmark implements Callable<Integer> {
             new PrintWriter(errors, true),
             Optional.of(spark));
     long started = System.nanoTime();
-    int status = MedallaCli.execute(arguments, environment);
+    int status = MedallaCommand.execute(arguments, environment);
     double wallSeconds = (System.nanoTime() - started) / 1e9;
     if (status != 0) {
       throw new IllegalStateException(

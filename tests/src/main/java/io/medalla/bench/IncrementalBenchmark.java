@@ -1,18 +1,18 @@
 package io.medalla.bench;
 
 import io.medalla.api.Pipeline;
+import io.medalla.api.RunMode;
+import io.medalla.api.RunRequest;
+import io.medalla.api.RunResult;
 import io.medalla.api.SampleDataGenerator;
-import io.medalla.config.MedallaSettings;
+import io.medalla.internal.config.MedallaSettings;
+import io.medalla.internal.run.Backfill;
+import io.medalla.internal.run.PipelineRunner;
+import io.medalla.internal.spark.SparkSessions;
 import io.medalla.pipelines.product.BronzeEvents;
 import io.medalla.pipelines.product.GoldDailyActiveUsers;
 import io.medalla.pipelines.product.ProductEventsGenerator;
 import io.medalla.pipelines.product.SilverEvents;
-import io.medalla.run.Backfill;
-import io.medalla.run.PipelineRunner;
-import io.medalla.run.RunMode;
-import io.medalla.run.RunRequest;
-import io.medalla.run.RunResult;
-import io.medalla.spark.SparkSessions;
 import io.medalla.testkit.TableContents;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -235,7 +235,7 @@ final class IncrementalBenchmark implements Callable<Integer> {
           List.of(
               "-cp",
               System.getProperty("java.class.path"),
-              "io.medalla.cli.MedallaCli",
+              "io.medalla.internal.cli.MedallaCommand",
               "run",
               "silver_product.events",
               "gold_product.daily_active_users",

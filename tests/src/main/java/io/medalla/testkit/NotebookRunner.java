@@ -1,6 +1,6 @@
 package io.medalla.testkit;
 
-import io.medalla.spark.SparkSessions;
+import io.medalla.internal.spark.SparkSessions;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package io.medalla.testkit;
 
-import io.medalla.config.ConfigKeys;
-import io.medalla.spark.SparkSessions;
+import io.medalla.internal.config.ConfigKeys;
+import io.medalla.internal.spark.SparkSessions;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;

@@ -3,12 +3,12 @@ package io.medalla.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.medalla.api.Pipeline;
+import io.medalla.api.RunResult;
 import io.medalla.api.TableId;
-import io.medalla.config.ConfigLoader;
-import io.medalla.config.MedallaSettings;
-import io.medalla.run.PipelineRunner;
-import io.medalla.run.RunResult;
-import io.medalla.table.Warehouse;
+import io.medalla.internal.config.ConfigLoader;
+import io.medalla.internal.config.MedallaSettings;
+import io.medalla.internal.run.PipelineRunner;
+import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

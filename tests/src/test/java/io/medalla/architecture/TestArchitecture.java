@@ -1,10 +1,14 @@
 package io.medalla.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noCodeUnits;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -12,19 +16,31 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.medalla.api.Pipeline;
 import io.medalla.cli.MedallaCli;
+import io.medalla.pipelines.fixture.InternalLeakPipeline;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The boundaries the build enforces: public API, pipeline modules, banned calls. */
 class TestArchitecture {
-  private static final String[] FOREIGN_TYPES = {"scala..", "com.amazon.deequ..", "com.typesafe.."};
+  private static final String[] PIPELINE_ALLOWED_PACKAGES = {
+    "io.medalla.api", "java", "javax", "org.apache.spark.sql", "org.apache.spark.api.java"
+  };
+  private static final ArchRule PIPELINE_MODULES_USE_ONLY_THE_PUBLIC_API =
+      classes()
+          .that()
+          .resideInAPackage("io.medalla.pipelines..")
+          .should(dependOnlyOnTheApiTheirOwnPackageJavaAndSpark())
+          .because("domain pipelines build on io.medalla.api only");
+
   private static JavaClasses classes;
 
   @BeforeAll
@@ -37,35 +53,44 @@ class TestArchitecture {
 
   @Test
   void pipelineModulesUseOnlyThePublicApi() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.medalla.pipelines..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.medalla.config..",
-            "io.medalla.run..",
-            "io.medalla.table..",
-            "io.medalla.ops..",
-            "io.medalla.cli..",
-            "io.medalla.spark..",
-            "io.medalla.testkit..")
-        .orShould()
-        .dependOnClassesThat()
-        .resideInAnyPackage(FOREIGN_TYPES)
-        .because("domain pipelines build on io.medalla.api only")
-        .check(classes);
+    PIPELINE_MODULES_USE_ONLY_THE_PUBLIC_API.check(classes);
+  }
+
+  @Test
+  void aPipelineImportingAnInternalClassBreaksTheRule() {
+    JavaClasses leaking = new ClassFileImporter().importClasses(InternalLeakPipeline.class);
+
+    assertThatThrownBy(() -> PIPELINE_MODULES_USE_ONLY_THE_PUBLIC_API.check(leaking))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(InternalLeakPipeline.class.getName())
+        .hasMessageContaining("io.medalla.internal.table.Warehouse");
   }
 
   @Test
   void publicApiDependsOnNothingInternal() {
-    noClasses()
+    classes()
         .that()
         .resideInAPackage("io.medalla.api..")
         .should()
-        .dependOnClassesThat()
-        .resideOutsideOfPackages("io.medalla.api..", "java..", "org.apache.spark.sql..")
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("io.medalla.api..", "java..", "org.apache.spark.sql..")
         .because("the API is what authors see; it must not leak internals or foreign types")
+        .check(classes);
+  }
+
+  @Test
+  void frameworkPackagesHaveNoCycles() {
+    slices()
+        .matching("io.medalla.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .because("the API, the launcher and the internals form layers")
+        .check(classes);
+    slices()
+        .matching("io.medalla.internal.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .because("each internal package builds on the ones below it")
         .check(classes);
   }
 
@@ -118,6 +143,38 @@ class TestArchitecture {
     assertThat(registered)
         .as("classes listed in META-INF/services/io.medalla.api.Pipeline")
         .containsAll(concretePipelines);
+  }
+
+  /**
+   * The allow-list of a pipeline module: Medalla's API, the module's own package, the JDK and
+   * Spark's public Java/SQL API.
+   */
+  private static ArchCondition<JavaClass> dependOnlyOnTheApiTheirOwnPackageJavaAndSpark() {
+    return new ArchCondition<>("depend only on io.medalla.api, their own package, java and Spark") {
+      @Override
+      public void check(JavaClass javaClass, ConditionEvents events) {
+        String ownPackage = javaClass.getPackageName();
+        for (Dependency dependency : javaClass.getDirectDependenciesFromSelf()) {
+          JavaClass target = dependency.getTargetClass();
+          while (target.isArray()) {
+            target = target.getComponentType();
+          }
+          String targetPackage = target.getPackageName();
+          boolean allowed =
+              target.isPrimitive()
+                  || targetPackage.equals(ownPackage)
+                  || targetPackage.startsWith(ownPackage + ".")
+                  || Stream.of(PIPELINE_ALLOWED_PACKAGES)
+                      .anyMatch(
+                          allowedPackage ->
+                              targetPackage.equals(allowedPackage)
+                                  || targetPackage.startsWith(allowedPackage + "."));
+          if (!allowed) {
+            events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+          }
+        }
+      }
+    };
   }
 
   private static ArchCondition<JavaCodeUnit> exposeForeignTypes() {

@@ -2,7 +2,7 @@ package io.medalla.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.medalla.config.ConfigReference;
+import io.medalla.internal.config.ConfigReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.medalla.cluster;
 
-import io.medalla.spark.SparkSessions;
+import io.medalla.internal.spark.SparkSessions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package io.medalla.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.medalla.cli.CliEnvironment;
-import io.medalla.cli.MedallaCli;
+import io.medalla.internal.cli.CliEnvironment;
+import io.medalla.internal.cli.MedallaCommand;
 import io.medalla.testkit.SharedSpark;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,7 +96,7 @@ class StandaloneClusterIT {
             "2g",
             Map.of("spark.executor.memory", "1g"),
             APPLICATION_JAR,
-            MedallaCli.class.getName(),
+            MedallaCommand.class.getName(),
             arguments(clusterWarehouse),
             driverDirectory,
             Map.of("MEDALLA_CONF_DIR", emptyConfiguration.toString()));
@@ -112,7 +112,7 @@ class StandaloneClusterIT {
     started = System.nanoTime();
     StringWriter output = new StringWriter();
     int localStatus =
-        MedallaCli.execute(
+        MedallaCommand.execute(
             arguments(localWarehouse).toArray(String[]::new),
             new CliEnvironment(
                 Map.of(),

@@ -3,9 +3,9 @@ package io.medalla.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medalla.api.Pipeline;
-import io.medalla.cli.CliRunner;
-import io.medalla.ops.Runbooks;
-import io.medalla.run.PipelineRegistry;
+import io.medalla.internal.cli.CliRunner;
+import io.medalla.internal.docs.Runbooks;
+import io.medalla.internal.run.PipelineRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.medalla.cli.CliRunner;
+import io.medalla.internal.cli.CliRunner;
 import io.medalla.testkit.SharedSpark;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

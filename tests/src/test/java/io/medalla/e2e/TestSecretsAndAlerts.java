@@ -66,7 +66,7 @@ class TestSecretsAndAlerts {
     Path stderr = directory.resolve("stderr.log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(io.medalla.spark.SparkSessions.JAVA_17_FLAGS.split(" ")));
+    command.addAll(List.of(io.medalla.internal.spark.SparkSessions.JAVA_17_FLAGS.split(" ")));
     command.addAll(
         List.of(
             "-cp",

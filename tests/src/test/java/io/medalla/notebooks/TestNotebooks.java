@@ -2,7 +2,7 @@ package io.medalla.notebooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.medalla.cli.CliRunner;
+import io.medalla.internal.cli.CliRunner;
 import io.medalla.testkit.Notebook;
 import io.medalla.testkit.NotebookRunner;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package io.medalla.products;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.medalla.api.RunResult;
+import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
-import io.medalla.run.RunResult;
-import io.medalla.run.RunStatus;
 import io.medalla.testkit.TestWarehouse;
 import java.util.Arrays;
 import java.util.List;

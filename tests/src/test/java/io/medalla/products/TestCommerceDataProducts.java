@@ -6,13 +6,13 @@ import static io.medalla.products.GoldFixtures.succeeded;
 import static io.medalla.products.GoldFixtures.writeTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.medalla.api.RunMode;
+import io.medalla.api.RunRequest;
+import io.medalla.api.RunResult;
 import io.medalla.pipelines.commerce.BronzeOrders;
 import io.medalla.pipelines.commerce.GoldCustomerLifetimeValue;
 import io.medalla.pipelines.commerce.GoldDailyRevenue;
 import io.medalla.pipelines.commerce.SilverOrders;
-import io.medalla.run.RunMode;
-import io.medalla.run.RunRequest;
-import io.medalla.run.RunResult;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.Instant;

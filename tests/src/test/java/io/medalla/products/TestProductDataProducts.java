@@ -6,14 +6,14 @@ import static io.medalla.products.GoldFixtures.succeeded;
 import static io.medalla.products.GoldFixtures.writeTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.medalla.api.RunMode;
+import io.medalla.api.RunRequest;
 import io.medalla.pipelines.product.BronzeEvents;
 import io.medalla.pipelines.product.GoldDailyActiveUsers;
 import io.medalla.pipelines.product.GoldDailyFunnel;
 import io.medalla.pipelines.product.GoldRollingActiveUsers;
 import io.medalla.pipelines.product.GoldWeeklyRetention;
 import io.medalla.pipelines.product.SilverEvents;
-import io.medalla.run.RunMode;
-import io.medalla.run.RunRequest;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.LocalDate;

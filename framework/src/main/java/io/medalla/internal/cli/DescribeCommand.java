@@ -1,0 +1,99 @@
+package io.medalla.internal.cli;
+
+import io.medalla.api.Pipeline;
+import io.medalla.api.TableId;
+import io.medalla.internal.table.DeltaCommit;
+import io.medalla.internal.table.DeltaPublisher;
+import io.medalla.internal.table.DeltaTables;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code describe <table> [--json]}: spec, owner, schema, size and latest versions of a table. */
+@Command(
+    name = "describe",
+    mixinStandardHelpOptions = true,
+    description = "Shows a table's pipeline spec, owner, schema, row count and latest versions.")
+final class DescribeCommand implements Callable<Integer> {
+  private static final int HISTORY = 5;
+
+  @ParentCommand MedallaCommand root;
+
+  @Parameters(paramLabel = "TABLE", description = "Catalog name, e.g. silver_product.events.")
+  String table;
+
+  @Option(names = "--json", description = "Print JSON for tools and schedulers.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context();
+    TableId id = TableId.parse(table);
+    Pipeline pipeline = context.registry().get(id.catalogName());
+    String path = context.warehouse().path(id);
+    Map<String, Object> description = new LinkedHashMap<>(PipelineDescriptions.of(pipeline, path));
+    SparkSession spark = context.spark();
+    boolean exists = DeltaTables.exists(spark, path);
+    description.put("exists", exists);
+    if (exists) {
+      Dataset<Row> data = spark.read().format("delta").load(path);
+      description.put("rows", data.count());
+      description.put(
+          "stored_owner",
+          DeltaTables.properties(spark, path).getOrDefault(DeltaPublisher.OWNER_PROPERTY, ""));
+      description.put("columns", columns(data));
+      description.put("versions", versions(DeltaTables.history(spark, path, HISTORY)));
+    }
+    PrintWriter out = context.environment().out();
+    if (json) {
+      Json.print(out, description);
+      return 0;
+    }
+    description.forEach(
+        (key, value) -> {
+          if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map) {
+            out.printf("%s:%n", key);
+            list.forEach(item -> out.printf("  %s%n", item));
+          } else {
+            out.printf("%-17s %s%n", key + ":", value);
+          }
+        });
+    return 0;
+  }
+
+  private static List<Map<String, Object>> columns(Dataset<Row> data) {
+    return java.util.Arrays.stream(data.schema().fields()).map(DescribeCommand::column).toList();
+  }
+
+  private static Map<String, Object> column(StructField field) {
+    Map<String, Object> column = new LinkedHashMap<>();
+    column.put("name", field.name());
+    column.put("type", field.dataType().simpleString());
+    column.put("nullable", field.nullable());
+    return column;
+  }
+
+  private static List<Map<String, Object>> versions(List<DeltaCommit> commits) {
+    return commits.stream()
+        .map(
+            commit -> {
+              Map<String, Object> version = new LinkedHashMap<>();
+              version.put("version", commit.version());
+              version.put("operation", commit.operation());
+              version.put("run_id", commit.runId().orElse(null));
+              version.put("rows_written", commit.rowsWritten());
+              return version;
+            })
+        .toList();
+  }
+}

@@ -1,0 +1,96 @@
+package io.medalla.internal.cli;
+
+import io.medalla.api.MedallaException;
+import io.medalla.internal.config.Redaction;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root of the {@code medalla} command line ({@link io.medalla.cli.MedallaCli} is its launcher).
+ * Exit status: 0 success, 1 a run failed (retryable), 2 usage or configuration error, 3 a quality
+ * gate blocked.
+ */
+@Command(
+    name = "medalla",
+    mixinStandardHelpOptions = true,
+    version = "medalla 0.1.0",
+    description = "Medallion lakehouse pipelines on Spark and Delta Lake.",
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      BackfillCommand.class,
+      ListCommand.class,
+      DescribeCommand.class,
+      ValidateCommand.class,
+      StatusCommand.class,
+      QualityCommand.class,
+      RunbooksCommand.class,
+      MaintainCommand.class
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:success",
+      "1:a run failed; retrying may succeed",
+      "2:usage or configuration error",
+      "3:a quality gate blocked publishing"
+    })
+public final class MedallaCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Mixin GlobalOptions options;
+
+  private final CliEnvironment environment;
+  private CliContext context;
+
+  private MedallaCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  /** Runs the command line and returns its exit status, without exiting the JVM. */
+  public static int execute(String[] args, CliEnvironment environment) {
+    MedallaCommand root = new MedallaCommand(environment);
+    CommandLine commandLine = new CommandLine(root);
+    commandLine.setOut(environment.out());
+    commandLine.setErr(environment.err());
+    commandLine.registerConverter(LocalDate.class, MedallaCommand::parseDate);
+    commandLine.setExecutionExceptionHandler(
+        (error, failedCommand, parseResult) -> {
+          PrintWriter err = failedCommand.getErr();
+          if (error instanceof MedallaException medalla) {
+            err.println("error: " + Redaction.redact(medalla.getMessage()));
+            return medalla.code().exitStatus();
+          }
+          err.println("error: " + Redaction.redact(String.valueOf(error)));
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The invocation's shared state, created on first use. */
+  CliContext context() {
+    if (context == null) {
+      context = new CliContext(environment, options);
+    }
+    return context;
+  }
+
+  private static LocalDate parseDate(String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException(
+          "Invalid date '" + text + "': write YYYY-MM-DD, for example 2026-11-01");
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.medalla.internal.cli;
+
+import io.medalla.api.Pipeline;
+import io.medalla.internal.config.ConfigKeys;
+import io.medalla.internal.quality.Thresholds;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code validate}: static checks without Spark. Configuration, names, owners, layer direction,
+ * inputs that no pipeline builds and dependency cycles; exits 2 on any problem.
+ */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks configuration, naming, owners, layer direction, pipeline dependencies and",
+      "quality rules (critical datasets' checks, SQL predicates, columns, threshold",
+      "overrides) without starting Spark. Exits 2 and lists every problem when one is found."
+    })
+final class ValidateCommand implements Callable<Integer> {
+  @ParentCommand MedallaCommand root;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context();
+    String environment = context.settings().environment();
+    List<String> problems = new ArrayList<>(context.registry().problems());
+    problems.addAll(
+        new Thresholds(context.settings().get(ConfigKeys.QUALITY_THRESHOLDS))
+            .problems(context.registry().all().stream().map(Pipeline::spec).toList()));
+    PrintWriter out = context.environment().out();
+    if (!problems.isEmpty()) {
+      PrintWriter err = context.environment().err();
+      err.printf("error: validation found %d problem(s):%n", problems.size());
+      problems.forEach(problem -> err.println("  - " + problem));
+      return 2;
+    }
+    out.printf(
+        "OK: configuration for %s is valid; %d pipelines follow the naming, ownership and layer"
+            + " rules.%n",
+        environment, context.registry().all().size());
+    return 0;
+  }
+}

@@ -1,0 +1,140 @@
+package io.medalla.internal.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How a configuration value is read and what values are allowed, for messages and the docs. */
+public interface ConfigType<T> {
+  /** Reads the value at {@code path}; throws Typesafe's exceptions on a wrong type. */
+  T read(Config config, String path);
+
+  /** What is allowed, as shown in error messages and the configuration reference. */
+  String allowed();
+
+  /** Whether the key is an object whose members are free-form (no unknown-key check below it). */
+  default boolean isOpenObject() {
+    return false;
+  }
+
+  ConfigType<String> STRING = simple(Config::getString, "a string");
+  ConfigType<Integer> POSITIVE_INT =
+      checked(Config::getInt, "an integer of at least 1", value -> value >= 1);
+  ConfigType<Integer> NON_NEGATIVE_INT =
+      checked(Config::getInt, "an integer of at least 0", value -> value >= 0);
+  ConfigType<Long> LONG = simple(Config::getLong, "an integer");
+  ConfigType<Duration> DURATION =
+      checked(
+          Config::getDuration,
+          "a positive duration such as 500ms, 10s or 2m",
+          d -> !d.isNegative());
+  ConfigType<List<String>> STRING_LIST = simple(Config::getStringList, "a list of strings");
+  ConfigType<LocalDate> DATE =
+      new ConfigType<>() {
+        @Override
+        public LocalDate read(Config config, String path) {
+          String text = config.getString(path);
+          try {
+            return LocalDate.parse(text);
+          } catch (DateTimeParseException e) {
+            throw new InvalidValueException(text);
+          }
+        }
+
+        @Override
+        public String allowed() {
+          return "a date YYYY-MM-DD";
+        }
+      };
+
+  /** A map of string settings, for example Spark settings; member names are not checked. */
+  ConfigType<Map<String, String>> STRING_MAP =
+      new ConfigType<>() {
+        @Override
+        public Map<String, String> read(Config config, String path) {
+          Map<String, String> values = new LinkedHashMap<>();
+          for (Map.Entry<String, ConfigValue> entry : config.getConfig(path).entrySet()) {
+            String key = String.join(".", com.typesafe.config.ConfigUtil.splitPath(entry.getKey()));
+            values.put(key, String.valueOf(entry.getValue().unwrapped()));
+          }
+          return values;
+        }
+
+        @Override
+        public String allowed() {
+          return "an object of string settings";
+        }
+
+        @Override
+        public boolean isOpenObject() {
+          return true;
+        }
+      };
+
+  /** One of the given lowercase words. */
+  static ConfigType<String> oneOf(String... words) {
+    List<String> allowedWords = List.of(words);
+    return checked(
+        Config::getString, "one of " + String.join(", ", allowedWords), allowedWords::contains);
+  }
+
+  /**
+   * A secret: {@code env:VARIABLE} or {@code file:/path}. The value itself never appears in
+   * configuration files, logs or errors.
+   */
+  ConfigType<Secret> SECRET =
+      new ConfigType<>() {
+        @Override
+        public Secret read(Config config, String path) {
+          return Secret.reference(config.getString(path));
+        }
+
+        @Override
+        public String allowed() {
+          return "a secret reference: env:VARIABLE_NAME or file:/path/to/file (never the value)";
+        }
+      };
+
+  private static <T> ConfigType<T> simple(Reader<T> reader, String allowed) {
+    return checked(reader, allowed, value -> true);
+  }
+
+  private static <T> ConfigType<T> checked(
+      Reader<T> reader, String allowed, java.util.function.Predicate<T> valid) {
+    return new ConfigType<>() {
+      @Override
+      public T read(Config config, String path) {
+        T value = reader.read(config, path);
+        if (!valid.test(value)) {
+          throw new InvalidValueException(String.valueOf(value));
+        }
+        return value;
+      }
+
+      @Override
+      public String allowed() {
+        return allowed;
+      }
+    };
+  }
+
+  /** Reads a typed value from a Typesafe config. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(Config config, String path);
+  }
+
+  /** A value of the right Typesafe type that the key's rule rejects. */
+  final class InvalidValueException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidValueException(String value) {
+      super(value);
+    }
+  }
+}

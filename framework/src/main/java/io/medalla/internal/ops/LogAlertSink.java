@@ -1,0 +1,29 @@
+package io.medalla.internal.ops;
+
+import io.medalla.api.Alert;
+import io.medalla.api.AlertSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes alerts as ERROR log lines on the {@code io.medalla.alert} logger. */
+final class LogAlertSink implements AlertSink {
+  private static final Logger LOG = LoggerFactory.getLogger("io.medalla.alert");
+
+  @Override
+  public String name() {
+    return "log";
+  }
+
+  @Override
+  public void send(Alert alert) {
+    LOG.error(
+        "ALERT run {} of {} [{}] failed with {} ({}): {}. {}",
+        alert.runId(),
+        alert.pipeline(),
+        alert.logicalDate(),
+        alert.errorCode(),
+        alert.errorClass(),
+        alert.message(),
+        alert.whereToLook());
+  }
+}

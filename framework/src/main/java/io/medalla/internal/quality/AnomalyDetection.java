@@ -1,0 +1,91 @@
+package io.medalla.internal.quality;
+
+import com.amazon.deequ.anomalydetection.AbsoluteChangeStrategy;
+import com.amazon.deequ.anomalydetection.Anomaly;
+import com.amazon.deequ.anomalydetection.AnomalyDetectionStrategy;
+import com.amazon.deequ.anomalydetection.AnomalyDetector;
+import com.amazon.deequ.anomalydetection.DataPoint;
+import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
+import io.medalla.api.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import scala.Option;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+
+/**
+ * Judges a new metric value against its history: row count by relative rate of change and null rate
+ * by absolute change (Deequ's strategies), mean by its distance from the history's mean in standard
+ * deviations.
+ */
+final class AnomalyDetection {
+  /** The mean-shift rule needs a few points of history before their deviation means anything. */
+  static final int MIN_POINTS_FOR_MEAN_SHIFT = 3;
+
+  private AnomalyDetection() {}
+
+  /**
+   * Returns a description of the anomaly when {@code value} is anomalous after {@code history}
+   * (oldest first), or empty when it is not or the history is too short to tell.
+   */
+  static Optional<String> anomaly(Rule rule, List<Double> history, double value) {
+    int needed = rule instanceof Rule.MeanShift ? MIN_POINTS_FOR_MEAN_SHIFT : 1;
+    if (history.size() < needed) {
+      return Optional.empty();
+    }
+    if (rule instanceof Rule.MeanShift shift) {
+      return meanShift(shift, history, value);
+    }
+    List<DataPoint<Object>> points = new ArrayList<>();
+    for (int index = 0; index < history.size(); index++) {
+      points.add(new DataPoint<>(index, Option.apply(history.get(index))));
+    }
+    DataPoint<Object> newPoint = new DataPoint<>(history.size(), Option.apply(value));
+    scala.collection.Seq<Tuple2<Object, Anomaly>> anomalies =
+        new AnomalyDetector(strategy(rule))
+            .isNewPointAnomalous(JavaConverters.asScalaBuffer(points).toSeq(), newPoint)
+            .anomalies();
+    if (anomalies.isEmpty()) {
+      return Optional.empty();
+    }
+    Anomaly anomaly = anomalies.head()._2();
+    return Optional.of(anomaly.detail().isDefined() ? anomaly.detail().get() : "anomalous value");
+  }
+
+  /**
+   * Deequ's {@code OnlineNormalStrategy} counts the new point in the mean and deviation it judges
+   * that point against, so among n points none can lie more than sqrt(n - 1) deviations out: a
+   * 3-deviation rule could not fire before ten points of history. Judge against the history alone.
+   */
+  private static Optional<String> meanShift(
+      Rule.MeanShift shift, List<Double> history, double value) {
+    double mean = history.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    double variance =
+        history.stream().mapToDouble(point -> (point - mean) * (point - mean)).sum()
+            / history.size();
+    double deviation = Math.sqrt(variance);
+    double lower = mean - shift.maxDeviations() * deviation;
+    double upper = mean + shift.maxDeviations() * deviation;
+    if (value >= lower && value <= upper) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            "value %s is outside [%s, %s], %s standard deviations (%s) around the history's mean"
+                + " %s",
+            value, lower, upper, shift.maxDeviations(), deviation, mean));
+  }
+
+  private static AnomalyDetectionStrategy strategy(Rule rule) {
+    if (rule instanceof Rule.RowCountChange change) {
+      return new RelativeRateOfChangeStrategy(
+          Option.apply(1.0 - change.maxDecrease()), Option.apply(1.0 + change.maxIncrease()), 1);
+    }
+    if (rule instanceof Rule.NullRateDrift drift) {
+      return new AbsoluteChangeStrategy(
+          Option.apply(-drift.maxChange()), Option.apply(drift.maxChange()), 1);
+    }
+    throw new IllegalArgumentException("Not an anomaly rule: " + rule);
+  }
+}

@@ -1,0 +1,32 @@
+package io.medalla.internal.run;
+
+import io.medalla.api.RunMode;
+import io.medalla.api.TableId;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+
+/**
+ * What a run will do, decided before it reads anything.
+ *
+ * @param mode the requested mode, or {@link RunMode#FULL_REFRESH} for a first incremental run
+ * @param dates the partitions a partitioned output's run writes; the logical date otherwise; empty
+ *     when an incremental run finds nothing new
+ * @param logicalDate the run's logical date
+ * @param inputVersions each input's table version the run reads (pinned at planning)
+ * @param processedVersions for an incremental run, the input versions the last incremental or
+ *     full-refresh run processed
+ */
+record RunPlan(
+    RunMode mode,
+    SortedSet<LocalDate> dates,
+    LocalDate logicalDate,
+    Map<TableId, Long> inputVersions,
+    Optional<Map<TableId, Long>> processedVersions) {
+
+  /** Whether an incremental run found no new input commits to process. */
+  boolean nothingNew() {
+    return dates.isEmpty();
+  }
+}

@@ -1,0 +1,80 @@
+package io.medalla.internal.config;
+
+import static io.medalla.internal.config.ConfigFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.medalla.api.ErrorCode;
+import io.medalla.api.MedallaException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestSecret {
+  @TempDir Path directory;
+
+  @Test
+  void testLiteralValueRejectedWithoutEchoingIt() {
+    for (String literal :
+        new String[] {"https://hooks.example/T0KEN", "env:", "file:", "hunter22"}) {
+      assertThatThrownBy(() -> Secret.reference(literal))
+          .isInstanceOf(ConfigType.InvalidValueException.class)
+          .hasMessage("<literal value hidden>");
+    }
+  }
+
+  @Test
+  void testEnvironmentReference() {
+    Secret secret = Secret.reference("env:TEST_SECRET_ENVIRONMENT");
+
+    assertThat(secret.reference()).isEqualTo("env:TEST_SECRET_ENVIRONMENT");
+    assertThat(secret).hasToString("secret(env:TEST_SECRET_ENVIRONMENT)");
+    assertThat(secret.reveal(Map.of("TEST_SECRET_ENVIRONMENT", "pa55-from-env")))
+        .isEqualTo("pa55-from-env");
+    assertThat(Redaction.redact("password=pa55-from-env;"))
+        .isEqualTo("password=" + Redaction.MASK + ";");
+  }
+
+  @Test
+  void testBlankEnvironmentVariableIsNotSet() {
+    Secret secret = Secret.reference("env:TEST_SECRET_BLANK");
+
+    assertThatThrownBy(() -> secret.reveal(Map.of("TEST_SECRET_BLANK", "  ")))
+        .isInstanceOfSatisfying(
+            MedallaException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+        .hasMessageContaining("Cannot read secret env:TEST_SECRET_BLANK")
+        .hasMessageContaining("environment variable TEST_SECRET_BLANK is not set");
+  }
+
+  @Test
+  void testFileReference() {
+    Path file = write(directory.resolve("token"), "  pa55-from-file \n");
+    Secret secret = Secret.reference("file:" + file);
+
+    assertThat(secret.reveal(Map.of())).isEqualTo("pa55-from-file");
+    assertThat(Redaction.redact("token pa55-from-file")).isEqualTo("token " + Redaction.MASK);
+  }
+
+  @Test
+  void testMissingFile() {
+    Path missing = directory.resolve("missing-token");
+    Secret secret = Secret.reference("file:" + missing);
+
+    assertThatThrownBy(() -> secret.reveal(Map.of()))
+        .isInstanceOfSatisfying(
+            MedallaException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+        .hasMessageContaining("Cannot read secret file:" + missing)
+        .hasMessageContaining("NoSuchFileException");
+  }
+
+  @Test
+  void testShortValuesAreNotMasked() {
+    Redaction.register("abc");
+
+    assertThat(Redaction.redact("abc abcd")).isEqualTo("abc abcd");
+    assertThat(Redaction.redact(null)).isNull();
+  }
+}
