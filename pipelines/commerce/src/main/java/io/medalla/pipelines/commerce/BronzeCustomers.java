@@ -6,12 +6,15 @@ import io.medalla.api.PipelineSpec;
 
 /** Customers extracted from the commerce database: changed rows and detected deletes. */
 public final class BronzeCustomers extends BronzePipeline {
+  /** The connection to the commerce database, configured as {@code medalla.connections.*}. */
+  public static final String CONNECTION = "commerce_db";
+
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("bronze_commerce.customers")
           .owner("commerce-data@medalla.dev")
           .description("Customer rows read from the commerce database, and deletes detected there.")
           .source(
-              JdbcSource.table(CommerceDatabase.CONNECTION, "public.customers")
+              JdbcSource.table(CONNECTION, "public.customers")
                   .incremental("updated_at")
                   .keys("customer_id")
                   .detectingDeletes())
