@@ -1,24 +1,12 @@
-package io.medalla.products;
+package io.medalla.pipelines.commerce;
 
-import static io.medalla.products.GoldFixtures.comment;
-import static io.medalla.products.GoldFixtures.rows;
-import static io.medalla.products.GoldFixtures.succeeded;
-import static io.medalla.products.GoldFixtures.writeTable;
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.medalla.testkit.MedallaAssertions.assertThat;
 
-import io.medalla.api.RunMode;
-import io.medalla.api.RunRequest;
-import io.medalla.api.RunResult;
-import io.medalla.pipelines.commerce.BronzeOrders;
-import io.medalla.pipelines.commerce.GoldCustomerLifetimeValue;
-import io.medalla.pipelines.commerce.GoldDailyRevenue;
-import io.medalla.pipelines.commerce.SilverOrders;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,12 +41,12 @@ class TestCommerceDataProducts {
 
   @Test
   void dailyRevenueCountsPaidOrdersByUtcOrderDateAndSubtractsRefunds() {
-    writeTable(warehouse, "silver_commerce.orders", ORDERS_DDL, ORDERS);
+    warehouse.given("silver_commerce.orders", ORDERS_DDL, ORDERS);
 
-    succeeded(warehouse.run(new GoldDailyRevenue(), NOV_1));
-    succeeded(warehouse.run(new GoldDailyRevenue(), NOV_2));
+    assertThat(warehouse.run(new GoldDailyRevenue(), NOV_1)).succeeded();
+    assertThat(warehouse.run(new GoldDailyRevenue(), NOV_2)).succeeded();
 
-    assertThat(rows(warehouse, "gold_commerce.daily_revenue"))
+    assertThat(warehouse.rows("gold_commerce.daily_revenue"))
         .as(
             "order_date, currency, orders, pending, cancelled, refunded orders,"
                 + " gross, refunded, net revenue, average order value")
@@ -67,15 +55,14 @@ class TestCommerceDataProducts {
             "[2026-11-01,EUR,3,1,1,1,170.50,20.00,150.50,56.83]",
             "[2026-11-02,EUR,1,0,0,0,30.00,0.00,30.00,30.00]",
             "[2026-11-02,USD,0,0,1,0,0.00,0.00,0.00,null]");
-    assertThat(comment(warehouse, "gold_commerce.daily_revenue", "net_revenue"))
-        .isEqualTo("gross_revenue - refunded_revenue");
+    assertThat(warehouse.comment("gold_commerce.daily_revenue", "net_revenue"))
+        .hasValue("gross_revenue - refunded_revenue");
   }
 
   @Test
   void lifetimeValueSumsPaidOrdersPerCustomerAndCurrencyWithTheCurrentCountry() {
-    writeTable(warehouse, "silver_commerce.orders", ORDERS_DDL, ORDERS);
-    writeTable(
-        warehouse,
+    warehouse.given("silver_commerce.orders", ORDERS_DDL, ORDERS);
+    warehouse.given(
         "silver_commerce.customers",
         "customer_id BIGINT, name STRING, email STRING, country STRING, updated_at TIMESTAMP,"
             + " valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN",
@@ -87,9 +74,9 @@ class TestCommerceDataProducts {
             + "2026-11-03T00:00:00Z,false",
         "3,C3,c3@example.com,US,2026-10-01T00:00:00Z,2026-10-01T00:00:00Z,,true");
 
-    succeeded(warehouse.run(new GoldCustomerLifetimeValue(), NOV_2));
+    assertThat(warehouse.run(new GoldCustomerLifetimeValue(), NOV_2)).succeeded();
 
-    assertThat(rows(warehouse, "gold_commerce.customer_lifetime_value"))
+    assertThat(warehouse.rows("gold_commerce.customer_lifetime_value"))
         .as(
             "customer_id, currency, country, orders, refunded orders, net revenue,"
                 + " first and last order date")
@@ -97,8 +84,9 @@ class TestCommerceDataProducts {
             "[1,EUR,ES,3,0,180.50,2026-11-01,2026-11-02]",
             "[2,EUR,null,1,1,0.00,2026-11-01,2026-11-01]",
             "[3,CLP,US,1,0,10000.00,2026-11-01,2026-11-01]");
-    assertThat(comment(warehouse, "gold_commerce.customer_lifetime_value", "country"))
-        .startsWith("the customer's current country");
+    assertThat(warehouse.comment("gold_commerce.customer_lifetime_value", "country"))
+        .hasValueSatisfying(
+            comment -> assertThat(comment).startsWith("the customer's current country"));
   }
 
   @Test
@@ -117,11 +105,11 @@ class TestCommerceDataProducts {
             2,
             "2026-11-01T10:05:00Z"),
         change(null, order(11, "created", "40.00", "EUR", "23:30"), 3, "2026-11-01T23:30:00Z"));
-    succeeded(warehouse.run(new BronzeOrders(), NOV_1));
-    succeeded(warehouse.run(new SilverOrders(), NOV_1));
-    succeeded(incrementalRevenue(NOV_1));
+    assertThat(warehouse.run(new BronzeOrders(), NOV_1)).succeeded();
+    assertThat(warehouse.run(new SilverOrders(), NOV_1)).succeeded();
+    assertThat(warehouse.incremental(new GoldDailyRevenue(), NOV_1)).succeeded();
 
-    assertThat(rows(warehouse, "gold_commerce.daily_revenue"))
+    assertThat(warehouse.rows("gold_commerce.daily_revenue"))
         .containsExactly("[2026-11-01,EUR,1,1,0,0,100.00,0.00,100.00,100.00]");
 
     landChanges(
@@ -142,23 +130,16 @@ class TestCommerceDataProducts {
             order(12, "paid", "12.00", "USD", "08:00"),
             7,
             "2026-11-02T08:02:00Z"));
-    succeeded(warehouse.run(new BronzeOrders(), NOV_2));
-    succeeded(warehouse.run(new SilverOrders(), NOV_2));
-    RunResult restated = succeeded(incrementalRevenue(NOV_2));
-
-    assertThat(restated.record().dates())
+    assertThat(warehouse.run(new BronzeOrders(), NOV_2)).succeeded();
+    assertThat(warehouse.run(new SilverOrders(), NOV_2)).succeeded();
+    assertThat(warehouse.incremental(new GoldDailyRevenue(), NOV_2))
         .as("changes to orders of Nov 1 and Nov 2 touch both dates")
-        .containsExactly(NOV_1, NOV_2);
-    assertThat(rows(warehouse, "gold_commerce.daily_revenue"))
+        .succeeded()
+        .hasDates(NOV_1, NOV_2);
+    assertThat(warehouse.rows("gold_commerce.daily_revenue"))
         .containsExactly(
             "[2026-11-01,EUR,2,0,0,1,140.00,100.00,40.00,70.00]",
             "[2026-11-02,USD,1,0,0,0,12.00,0.00,12.00,12.00]");
-  }
-
-  private RunResult incrementalRevenue(LocalDate asOf) {
-    return warehouse
-        .runner()
-        .run(new GoldDailyRevenue(), RunRequest.asOf(RunMode.INCREMENTAL, asOf, Map.of()));
   }
 
   private void landChanges(LocalDate date, String... envelopes) {

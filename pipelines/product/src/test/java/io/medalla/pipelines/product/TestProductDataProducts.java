@@ -1,19 +1,8 @@
-package io.medalla.products;
+package io.medalla.pipelines.product;
 
-import static io.medalla.products.GoldFixtures.comment;
-import static io.medalla.products.GoldFixtures.rows;
-import static io.medalla.products.GoldFixtures.succeeded;
-import static io.medalla.products.GoldFixtures.writeTable;
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.medalla.testkit.MedallaAssertions.assertThat;
 
-import io.medalla.api.RunMode;
 import io.medalla.api.RunRequest;
-import io.medalla.pipelines.product.BronzeEvents;
-import io.medalla.pipelines.product.GoldDailyActiveUsers;
-import io.medalla.pipelines.product.GoldDailyFunnel;
-import io.medalla.pipelines.product.GoldRollingActiveUsers;
-import io.medalla.pipelines.product.GoldWeeklyRetention;
-import io.medalla.pipelines.product.SilverEvents;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -75,14 +64,14 @@ class TestProductDataProducts {
             event("e9", 3, "purchase", "web", "2026-11-02T08:10:00Z"),
             event("e10", 3, "page_view", "android", "2026-11-02T20:00:00Z"),
             event("e11", 3, "add_to_cart", "android", "2026-11-02T20:05:00Z")));
-    succeeded(warehouse.run(new BronzeEvents(), NOV_2));
+    assertThat(warehouse.run(new BronzeEvents(), NOV_2)).succeeded();
     for (LocalDate date : List.of(NOV_1, NOV_2)) {
-      succeeded(warehouse.run(new SilverEvents(), date));
-      succeeded(warehouse.run(new GoldDailyActiveUsers(), date));
-      succeeded(warehouse.run(new GoldDailyFunnel(), date));
+      assertThat(warehouse.run(new SilverEvents(), date)).succeeded();
+      assertThat(warehouse.run(new GoldDailyActiveUsers(), date)).succeeded();
+      assertThat(warehouse.run(new GoldDailyFunnel(), date)).succeeded();
     }
 
-    assertThat(rows(warehouse, "gold_product.daily_active_users"))
+    assertThat(warehouse.rows("gold_product.daily_active_users"))
         .as("activity_date, platform, active_users, events")
         .containsExactly(
             "[2026-11-01,ios,1,1]",
@@ -90,7 +79,7 @@ class TestProductDataProducts {
             "[2026-11-02,android,1,2]",
             "[2026-11-02,ios,1,4]",
             "[2026-11-02,web,2,3]");
-    assertThat(rows(warehouse, "gold_product.daily_funnel"))
+    assertThat(warehouse.rows("gold_product.daily_funnel"))
         .as("activity_date, platform, page_view, add_to_cart, checkout, purchase users")
         .containsExactly(
             "[2026-11-01,all,2,0,0,0]",
@@ -100,16 +89,15 @@ class TestProductDataProducts {
             "[2026-11-02,android,1,1,0,0]",
             "[2026-11-02,ios,1,1,1,1]",
             "[2026-11-02,web,1,0,0,0]");
-    assertThat(comment(warehouse, "gold_product.daily_funnel", "checkout_users"))
-        .isEqualTo("distinct users with checkout and every earlier step on the day");
-    assertThat(comment(warehouse, "gold_product.daily_active_users", "active_users"))
-        .isEqualTo("distinct users with at least one event on the day and platform");
+    assertThat(warehouse.comment("gold_product.daily_funnel", "checkout_users"))
+        .hasValue("distinct users with checkout and every earlier step on the day");
+    assertThat(warehouse.comment("gold_product.daily_active_users", "active_users"))
+        .hasValue("distinct users with at least one event on the day and platform");
   }
 
   @Test
   void rollingWindowsEndOnTheirDayAndIncludeIt() {
-    writeTable(
-        warehouse,
+    warehouse.given(
         EVENTS,
         EVENTS_DDL,
         activity("a", 4, "ios", "2026-10-31"), // 28 days before Nov 28: outside both windows
@@ -120,13 +108,12 @@ class TestProductDataProducts {
         activity("f", 1, "ios", "2026-11-28"),
         activity("g", 5, "android", "2026-11-30"));
 
-    succeeded(
-        warehouse
-            .runner()
-            .run(
+    assertThat(
+            warehouse.run(
                 new GoldRollingActiveUsers(),
                 RunRequest.of(
-                    List.of(LocalDate.of(2026, 11, 28), LocalDate.of(2026, 11, 30)), Map.of())));
+                    List.of(LocalDate.of(2026, 11, 28), LocalDate.of(2026, 11, 30)), Map.of())))
+        .succeeded();
 
     List<String> expected =
         List.of(
@@ -137,18 +124,14 @@ class TestProductDataProducts {
             "[2026-11-30,android,1,1]",
             "[2026-11-30,ios,1,1]",
             "[2026-11-30,web,0,2]");
-    assertThat(rows(warehouse, "gold_product.rolling_active_users"))
+    assertThat(warehouse.rows("gold_product.rolling_active_users"))
         .as("activity_date, platform, weekly_active_users, monthly_active_users")
         .containsExactlyElementsOf(expected);
 
-    succeeded(
-        warehouse
-            .runner()
-            .run(
-                new GoldRollingActiveUsers(),
-                RunRequest.asOf(RunMode.FULL_REFRESH, LocalDate.of(2026, 11, 30), Map.of())));
+    assertThat(warehouse.fullRefresh(new GoldRollingActiveUsers(), LocalDate.of(2026, 11, 30)))
+        .succeeded();
 
-    List<String> refreshed = rows(warehouse, "gold_product.rolling_active_users");
+    List<String> refreshed = warehouse.rows("gold_product.rolling_active_users");
     assertThat(refreshed)
         .as("a full refresh computes the same windows, and every day a window reaches")
         .containsAll(expected)
@@ -162,8 +145,7 @@ class TestProductDataProducts {
 
   @Test
   void retentionCohortsStartOnTheMondayOfTheFirstEventEver() {
-    writeTable(
-        warehouse,
+    warehouse.given(
         EVENTS,
         EVENTS_DDL,
         activity("a", 4, "web", "2026-10-20"), // a Tuesday: cohort Oct 19
@@ -177,9 +159,9 @@ class TestProductDataProducts {
         activity("i", 3, "android", "2026-11-09"),
         activity("j", 3, "android", "2026-11-16"));
 
-    succeeded(warehouse.run(new GoldWeeklyRetention(), LocalDate.of(2026, 11, 23)));
+    assertThat(warehouse.run(new GoldWeeklyRetention(), LocalDate.of(2026, 11, 23))).succeeded();
 
-    assertThat(rows(warehouse, "gold_product.weekly_retention"))
+    assertThat(warehouse.rows("gold_product.weekly_retention"))
         .as("cohort_week, weeks_since_first, cohort_users, active_users, rate, observed_through")
         .containsExactly(
             "[2026-10-19,0,1,1,1.0,2026-11-23]",
@@ -196,10 +178,10 @@ class TestProductDataProducts {
             "[2026-11-09,1,1,1,1.0,2026-11-23]",
             "[2026-11-09,2,1,0,0.0,2026-11-23]");
 
-    writeTable(warehouse, EVENTS, EVENTS_DDL, activity("c", 1, "web", "2026-11-08"));
-    succeeded(warehouse.run(new GoldWeeklyRetention(), LocalDate.of(2026, 11, 8)));
+    warehouse.given(EVENTS, EVENTS_DDL, activity("c", 1, "web", "2026-11-08"));
+    assertThat(warehouse.run(new GoldWeeklyRetention(), LocalDate.of(2026, 11, 8))).succeeded();
 
-    assertThat(rows(warehouse, "gold_product.weekly_retention"))
+    assertThat(warehouse.rows("gold_product.weekly_retention"))
         .as("each run replaces the whole table")
         .containsExactly("[2026-11-02,0,1,1,1.0,2026-11-08]");
   }
