@@ -256,7 +256,7 @@ public final class Runbooks {
     md.line();
     md.line("```bash");
     md.line("bin/medalla run %s --date YYYY-MM-DD", name);
-    md.line("spark-submit --class io.medalla.cli.MedallaCli tests/target/medalla-app.jar \\");
+    md.line("spark-submit --class io.medalla.cli.MedallaCli tests/app/target/medalla-app.jar \\");
     md.line("  run %s --date YYYY-MM-DD --env prod --warehouse <warehouse>", name);
     md.line("```");
     md.line();
