@@ -2,6 +2,13 @@ package io.medalla.api;
 
 /** The outcome of one run, as recorded in the ledger. */
 public enum RunStatus {
+  /**
+   * The run started and has not ended: it is still running, or it was killed before it could record
+   * its end. The row is superseded by the run's end row.
+   *
+   * @since 0.2.0
+   */
+  RUNNING,
   /** The output was published in one commit. */
   SUCCEEDED,
   /** The batch had been published by an earlier run; nothing was written. */

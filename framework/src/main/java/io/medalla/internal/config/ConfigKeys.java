@@ -72,6 +72,12 @@ public final class ConfigKeys {
           "medalla.alert.webhook.timeout",
           ConfigType.DURATION,
           "Time limit for one webhook delivery.");
+  public static final ConfigKey<List<String>> RUN_LISTENERS =
+      new ConfigKey<>(
+          "medalla.run.listeners",
+          ConfigType.STRING_LIST,
+          "Run listeners told of every run's start and end (lineage, metrics), by the names modules"
+              + " register them under.");
   public static final ConfigKey<String> WRITE_PRINCIPAL =
       new ConfigKey<>(
           "medalla.security.write-principal",
@@ -86,7 +92,19 @@ public final class ConfigKeys {
       new ConfigKey<>(
           "medalla.commit.initial-backoff",
           ConfigType.DURATION,
-          "Wait before the first commit retry; doubles with each retry.");
+          "Wait before the first commit retry; doubles with each retry up to"
+              + " medalla.commit.max-backoff.");
+  public static final ConfigKey<Duration> COMMIT_MAX_BACKOFF =
+      new ConfigKey<>(
+          "medalla.commit.max-backoff",
+          ConfigType.DURATION,
+          "Longest wait between two commit retries.");
+  public static final ConfigKey<Duration> COMMIT_TOTAL_TIMEOUT =
+      new ConfigKey<>(
+          "medalla.commit.total-timeout",
+          ConfigType.DURATION,
+          "Time from a commit's first attempt after which it is no longer retried; the run fails"
+              + " and can be retried.");
   public static final ConfigKey<Duration> VACUUM_RETENTION =
       new ConfigKey<>(
           "medalla.maintenance.vacuum-retention",
@@ -137,9 +155,12 @@ public final class ConfigKeys {
           ALERT_SINKS,
           ALERT_WEBHOOK_URL,
           ALERT_WEBHOOK_TIMEOUT,
+          RUN_LISTENERS,
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,
+          COMMIT_MAX_BACKOFF,
+          COMMIT_TOTAL_TIMEOUT,
           VACUUM_RETENTION,
           CONNECTIONS,
           QUALITY_THRESHOLDS,

@@ -4,20 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import io.medalla.api.ChangeFeed;
 import io.medalla.api.DateDependency;
-import io.medalla.api.DriftPolicy;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.Expectation;
 import io.medalla.api.Layer;
 import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
-import io.medalla.api.Rule;
 import io.medalla.api.Severity;
 import io.medalla.api.TableId;
+import io.medalla.internal.quality.RuleChecks;
 import io.medalla.internal.run.PipelineRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -299,7 +297,7 @@ public final class Runbooks {
         md.line(
             "| `%s` | %s | %s | %s |",
             expectation.name(),
-            escape(describe(expectation.rule(), spec.output().layer())),
+            escape(RuleChecks.describe(expectation.rule(), spec.output().layer())),
             expectation.severity(),
             onFailure(spec, expectation));
       }
@@ -413,92 +411,6 @@ public final class Runbooks {
               + "`, the rest published";
       case WARN -> "published; the result is recorded in `_ops/quality_results`";
     };
-  }
-
-  /** What a rule checks, in words an operator reads. */
-  static String describe(Rule rule, Layer layer) {
-    if (rule instanceof Rule.Complete complete) {
-      return complete.minFraction() >= 1
-          ? code(complete.columns()) + " never null"
-          : code(complete.columns())
-              + " non-null in at least "
-              + percent(complete.minFraction())
-              + " of rows";
-    }
-    if (rule instanceof Rule.Unique unique) {
-      return "no two rows share " + code(unique.columns());
-    }
-    if (rule instanceof Rule.Fresh fresh) {
-      return "newest `"
-          + fresh.column()
-          + "` at most "
-          + fresh.maxAge().toString().substring(2).toLowerCase(Locale.ROOT)
-          + " before the end of the logical date (UTC)";
-    }
-    if (rule instanceof Rule.Schema schema) {
-      return "columns and types `" + schema.ddl() + "`; " + drift(schema.drift(), layer);
-    }
-    if (rule instanceof Rule.AllowedValues allowed) {
-      return "`" + allowed.column() + "` only one of " + code(allowed.values());
-    }
-    if (rule instanceof Rule.Range range) {
-      return "`" + range.column() + "` between " + range.min() + " and " + range.max();
-    }
-    if (rule instanceof Rule.Pattern pattern) {
-      return "`" + pattern.column() + "` matches `" + pattern.regex() + "`";
-    }
-    if (rule instanceof Rule.Predicate predicate) {
-      return "every row satisfies `" + predicate.sql().strip() + "`";
-    }
-    if (rule instanceof Rule.RowCount count) {
-      return "between " + count.min() + " and " + count.max() + " rows per run";
-    }
-    if (rule instanceof Rule.References references) {
-      return "every `"
-          + references.column()
-          + "` exists in `"
-          + references.table()
-          + "."
-          + references.referencedColumn()
-          + "`";
-    }
-    if (rule instanceof Rule.RowCountChange change) {
-      return "row count falls by at most "
-          + percent(change.maxDecrease())
-          + " and grows by at most "
-          + percent(change.maxIncrease())
-          + " against the previous run";
-    }
-    if (rule instanceof Rule.NullRateDrift drift) {
-      return "null rate of `"
-          + drift.column()
-          + "` moves by at most "
-          + points(drift.maxChange())
-          + " percentage points between runs";
-    }
-    if (rule instanceof Rule.MeanShift shift) {
-      return "mean of `"
-          + shift.column()
-          + "` within "
-          + shift.maxDeviations()
-          + " standard deviations of its history";
-    }
-    return rule.toString();
-  }
-
-  private static String drift(DriftPolicy policy, Layer layer) {
-    boolean additive =
-        policy == DriftPolicy.ADDITIVE
-            || (policy == DriftPolicy.LAYER_DEFAULT && layer == Layer.BRONZE);
-    return additive ? "new columns accepted" : "no new columns accepted";
-  }
-
-  private static String percent(double fraction) {
-    return points(fraction) + " %";
-  }
-
-  private static String points(double fraction) {
-    return BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString();
   }
 
   private static String code(List<String> values) {

@@ -15,9 +15,9 @@ import scala.Tuple2;
 import scala.collection.JavaConverters;
 
 /**
- * Judges a new metric value against its history: row count by relative rate of change and null rate
- * by absolute change (Deequ's strategies), mean by its distance from the history's mean in standard
- * deviations.
+ * Judges a new metric value against its history: by relative rate of change or absolute change
+ * (Deequ's strategies), or by its distance from the history's mean in standard deviations. Each
+ * anomaly rule's {@link AnomalyRuleCheck} picks its method.
  */
 final class AnomalyDetection {
   /** The mean-shift rule needs a few points of history before their deviation means anything. */
@@ -28,22 +28,41 @@ final class AnomalyDetection {
   /**
    * Returns a description of the anomaly when {@code value} is anomalous after {@code history}
    * (oldest first), or empty when it is not or the history is too short to tell.
+   *
+   * @throws IllegalArgumentException for a rule that is no anomaly rule
    */
   static Optional<String> anomaly(Rule rule, List<Double> history, double value) {
-    int needed = rule instanceof Rule.MeanShift ? MIN_POINTS_FOR_MEAN_SHIFT : 1;
-    if (history.size() < needed) {
-      return Optional.empty();
-    }
-    if (rule instanceof Rule.MeanShift shift) {
-      return meanShift(shift, history, value);
-    }
+    return RuleChecks.anomaly(rule)
+        .orElseThrow(() -> new IllegalArgumentException("Not an anomaly rule: " + rule))
+        .anomaly(rule, history, value);
+  }
+
+  /** Deequ's relative rate of change between the last value and {@code value}. */
+  static Optional<String> relativeRateOfChange(
+      double minRate, double maxRate, List<Double> history, double value) {
+    return deequ(
+        new RelativeRateOfChangeStrategy(Option.apply(minRate), Option.apply(maxRate), 1),
+        history,
+        value);
+  }
+
+  /** Deequ's absolute change between the last value and {@code value}. */
+  static Optional<String> absoluteChange(double maxChange, List<Double> history, double value) {
+    return deequ(
+        new AbsoluteChangeStrategy(Option.apply(-maxChange), Option.apply(maxChange), 1),
+        history,
+        value);
+  }
+
+  private static Optional<String> deequ(
+      AnomalyDetectionStrategy strategy, List<Double> history, double value) {
     List<DataPoint<Object>> points = new ArrayList<>();
     for (int index = 0; index < history.size(); index++) {
       points.add(new DataPoint<>(index, Option.apply(history.get(index))));
     }
     DataPoint<Object> newPoint = new DataPoint<>(history.size(), Option.apply(value));
     scala.collection.Seq<Tuple2<Object, Anomaly>> anomalies =
-        new AnomalyDetector(strategy(rule))
+        new AnomalyDetector(strategy)
             .isNewPointAnomalous(JavaConverters.asScalaBuffer(points).toSeq(), newPoint)
             .anomalies();
     if (anomalies.isEmpty()) {
@@ -58,15 +77,14 @@ final class AnomalyDetection {
    * that point against, so among n points none can lie more than sqrt(n - 1) deviations out: a
    * 3-deviation rule could not fire before ten points of history. Judge against the history alone.
    */
-  private static Optional<String> meanShift(
-      Rule.MeanShift shift, List<Double> history, double value) {
+  static Optional<String> meanShift(double maxDeviations, List<Double> history, double value) {
     double mean = history.stream().mapToDouble(Double::doubleValue).average().orElse(0);
     double variance =
         history.stream().mapToDouble(point -> (point - mean) * (point - mean)).sum()
             / history.size();
     double deviation = Math.sqrt(variance);
-    double lower = mean - shift.maxDeviations() * deviation;
-    double upper = mean + shift.maxDeviations() * deviation;
+    double lower = mean - maxDeviations * deviation;
+    double upper = mean + maxDeviations * deviation;
     if (value >= lower && value <= upper) {
       return Optional.empty();
     }
@@ -74,18 +92,6 @@ final class AnomalyDetection {
         String.format(
             "value %s is outside [%s, %s], %s standard deviations (%s) around the history's mean"
                 + " %s",
-            value, lower, upper, shift.maxDeviations(), deviation, mean));
-  }
-
-  private static AnomalyDetectionStrategy strategy(Rule rule) {
-    if (rule instanceof Rule.RowCountChange change) {
-      return new RelativeRateOfChangeStrategy(
-          Option.apply(1.0 - change.maxDecrease()), Option.apply(1.0 + change.maxIncrease()), 1);
-    }
-    if (rule instanceof Rule.NullRateDrift drift) {
-      return new AbsoluteChangeStrategy(
-          Option.apply(-drift.maxChange()), Option.apply(drift.maxChange()), 1);
-    }
-    throw new IllegalArgumentException("Not an anomaly rule: " + rule);
+            value, lower, upper, maxDeviations, deviation, mean));
   }
 }

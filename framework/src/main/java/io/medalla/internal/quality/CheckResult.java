@@ -3,6 +3,7 @@ package io.medalla.internal.quality;
 import static java.util.Objects.requireNonNull;
 
 import io.medalla.api.Expectation;
+import io.medalla.api.Finding;
 import io.medalla.api.Severity;
 
 /**
@@ -52,6 +53,19 @@ public record CheckResult(
         threshold,
         failingRows,
         message);
+  }
+
+  /** The result of what a source found while reading. */
+  public static CheckResult of(Finding finding) {
+    return new CheckResult(
+        finding.name(),
+        finding.rule(),
+        finding.severity(),
+        finding.passed() ? CheckStatus.PASSED : CheckStatus.FAILED,
+        finding.observed(),
+        finding.expected(),
+        0,
+        finding.message());
   }
 
   /** Whether this result stops publishing. */

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.medalla.api.TableId;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.OpsTables;
 import io.medalla.internal.table.Warehouse;
@@ -56,10 +57,12 @@ public final class QualityStore {
 
   private final SparkSession spark;
   private final Warehouse warehouse;
+  private final OpsTables tables;
 
-  public QualityStore(SparkSession spark, Warehouse warehouse) {
+  public QualityStore(SparkSession spark, Warehouse warehouse, CommitRetry commits) {
     this.spark = spark;
     this.warehouse = warehouse;
+    this.tables = new OpsTables(spark, commits);
   }
 
   /** Appends one row per check result. */
@@ -175,7 +178,7 @@ public final class QualityStore {
           dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", "));
       writer.mode("overwrite").option("replaceWhere", "logical_date IN (" + replaced + ")");
     }
-    OpsTables.retrying(() -> writer.save(path));
+    tables.commit(path, () -> writer.save(path));
   }
 
   /** The schema of quarantine tables. */
@@ -196,6 +199,6 @@ public final class QualityStore {
     if (rows.isEmpty()) {
       return;
     }
-    OpsTables.append(spark, path, rows, schema, runId);
+    tables.append(path, rows, schema, runId);
   }
 }

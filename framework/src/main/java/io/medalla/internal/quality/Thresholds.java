@@ -74,36 +74,23 @@ public final class Thresholds {
   }
 
   private static Rule override(String key, Rule rule, String value) {
+    RuleCheck<Rule> check = RuleChecks.of(rule);
+    String format =
+        check
+            .thresholdFormat()
+            .orElseThrow(
+                () ->
+                    invalid(
+                        key,
+                        value,
+                        "nothing: a "
+                            + rule.getClass().getSimpleName()
+                            + " rule has no threshold"));
     try {
-      if (rule instanceof Rule.Fresh fresh) {
-        return new Rule.Fresh(fresh.column(), duration(value));
-      }
-      if (rule instanceof Rule.Complete complete) {
-        return new Rule.Complete(complete.columns(), Double.parseDouble(value));
-      }
-      if (rule instanceof Rule.RowCount) {
-        double[] bounds = pair(value);
-        return new Rule.RowCount((long) bounds[0], (long) bounds[1]);
-      }
-      if (rule instanceof Rule.Range range) {
-        double[] bounds = pair(value);
-        return new Rule.Range(range.column(), bounds[0], bounds[1]);
-      }
-      if (rule instanceof Rule.RowCountChange) {
-        double[] rates = pair(value);
-        return new Rule.RowCountChange(rates[0], rates[1]);
-      }
-      if (rule instanceof Rule.NullRateDrift drift) {
-        return new Rule.NullRateDrift(drift.column(), Double.parseDouble(value));
-      }
-      if (rule instanceof Rule.MeanShift shift) {
-        return new Rule.MeanShift(shift.column(), Double.parseDouble(value));
-      }
+      return check.withThreshold(rule, value);
     } catch (IllegalArgumentException e) {
-      throw invalid(key, value, allowed(rule));
+      throw invalid(key, value, format);
     }
-    throw invalid(
-        key, value, "nothing: a " + rule.getClass().getSimpleName() + " rule has no threshold");
   }
 
   private static MedallaException invalid(String key, String value, String allowed) {
@@ -113,19 +100,6 @@ public final class Thresholds {
         key,
         value,
         allowed);
-  }
-
-  private static String allowed(Rule rule) {
-    if (rule instanceof Rule.Fresh) {
-      return "a duration such as 90m, 36h or 2d";
-    }
-    if (rule instanceof Rule.RowCount || rule instanceof Rule.Range) {
-      return "two numbers 'min,max'";
-    }
-    if (rule instanceof Rule.RowCountChange) {
-      return "two rates 'maxDecrease,maxIncrease', e.g. 0.5,1.0";
-    }
-    return "a number";
   }
 
   static Duration duration(String text) {
@@ -143,7 +117,7 @@ public final class Thresholds {
     };
   }
 
-  private static double[] pair(String text) {
+  static double[] pair(String text) {
     String[] parts = text.split(",");
     if (parts.length != 2) {
       throw new IllegalArgumentException(text);

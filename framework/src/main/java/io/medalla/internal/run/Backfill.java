@@ -17,7 +17,7 @@ import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
 import io.medalla.internal.table.DeltaTables;
-import io.medalla.internal.table.OpsTables;
+import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
@@ -175,8 +175,16 @@ public final class Backfill {
    * Runs the plan's pending steps in order, reporting each result; stops at the first failure.
    *
    * @return the results of the steps run
+   * @throws MedallaException with {@link ErrorCode#PERMISSION_DENIED}, before anything is written,
+   *     when the write policy forbids writing the backfill record or one of the steps' outputs
    */
   public List<RunResult> execute(Plan plan, Consumer<RunResult> report) {
+    runner.checkWrite(Warehouse.OPS_FOLDER + "/" + TABLE_NAME);
+    for (Step step : plan.steps()) {
+      if (!step.done()) {
+        runner.checkWrite(step.pipeline().spec().output().toString());
+      }
+    }
     if (!plan.resumed()) {
       record(plan, "RUNNING");
     }
@@ -273,7 +281,7 @@ public final class Backfill {
             Date.valueOf(plan.from()),
             Date.valueOf(plan.to()),
             Timestamp.from(Instant.now()));
-    OpsTables.append(spark, path(), List.of(row), SCHEMA, plan.id());
+    runner.opsTables().append(path(), List.of(row), SCHEMA, plan.id());
   }
 
   /**

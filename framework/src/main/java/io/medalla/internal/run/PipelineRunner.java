@@ -11,38 +11,37 @@ import static org.apache.spark.sql.functions.when;
 import io.medalla.api.Alert;
 import io.medalla.api.BronzePipeline;
 import io.medalla.api.ErrorCode;
-import io.medalla.api.Expect;
 import io.medalla.api.Expectation;
-import io.medalla.api.FileSource;
 import io.medalla.api.GoldPipeline;
-import io.medalla.api.JdbcSource;
 import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
-import io.medalla.api.RunMode;
 import io.medalla.api.RunRecord;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
-import io.medalla.api.Source;
-import io.medalla.api.TableId;
+import io.medalla.api.SourceBatch;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.config.Redaction;
 import io.medalla.internal.ingest.FileReader;
-import io.medalla.internal.ingest.JdbcReader;
+import io.medalla.internal.ingest.FileSourceKind;
+import io.medalla.internal.ingest.SourceKinds;
 import io.medalla.internal.ops.Alerts;
+import io.medalla.internal.ops.RunListeners;
 import io.medalla.internal.quality.CheckResult;
 import io.medalla.internal.quality.CheckStatus;
 import io.medalla.internal.quality.QualityGate;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.quality.QualityVerdict;
 import io.medalla.internal.quality.Thresholds;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaPublisher;
 import io.medalla.internal.table.DeltaTables;
+import io.medalla.internal.table.OpsTables;
 import io.medalla.internal.table.Warehouse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,7 +51,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,15 +66,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs a pipeline through the whole lifecycle: plan, guard, read, transform, conform, audit,
- * publish, record. Every run, failed ones included, gets a ledger row; a failed run raises an
- * alert. Nothing in the lifecycle is overridable by pipeline authors.
+ * Runs a pipeline through the whole lifecycle, one named step after the other: plan, guard, read,
+ * transform, conform, audit, publish, record. What the run does is decided once, by the plan; a run
+ * allowed to write is in the ledger from its start (RUNNING) to its end, and a failed run raises an
+ * alert whatever the ledger does. Nothing in the lifecycle is overridable by pipeline authors.
  */
 public final class PipelineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-
-  /** The built-in check that every ingested file record parsed. */
-  static final String WELL_FORMED = "well_formed";
 
   private static final int MALFORMED_EXAMPLES = 10;
   private static final DateTimeFormatter RUN_ID_TIME =
@@ -85,28 +81,33 @@ public final class PipelineRunner {
   private final SparkSession spark;
   private final MedallaSettings settings;
   private final Warehouse warehouse;
+  private final OpsTables opsTables;
   private final RunLedger ledger;
   private final Alerts alerts;
+  private final RunListeners listeners;
   private final WritePolicy writePolicy;
   private final DeltaPublisher publisher;
   private final QualityGate qualityGate;
   private final QualityStore qualityStore;
   private final RunPlanner planner;
+  private final SourceIngestion ingestion;
 
   public PipelineRunner(SparkSession spark, MedallaSettings settings) {
     this.spark = requireNonNull(spark, "spark is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.warehouse = new Warehouse(settings.warehouse());
-    this.ledger = new RunLedger(spark, warehouse);
+    CommitRetry commits = CommitRetry.fromSettings(settings);
+    this.opsTables = new OpsTables(spark, commits);
+    this.ledger = new RunLedger(spark, warehouse, opsTables);
     this.alerts = Alerts.fromSettings(settings);
+    this.listeners = RunListeners.fromSettings(settings);
     this.writePolicy = new WritePolicy(settings);
-    this.publisher =
-        new DeltaPublisher(
-            settings.get(ConfigKeys.COMMIT_MAX_RETRIES),
-            settings.get(ConfigKeys.COMMIT_INITIAL_BACKOFF));
+    this.publisher = new DeltaPublisher(commits);
     this.qualityGate = new QualityGate(new Thresholds(settings.get(ConfigKeys.QUALITY_THRESHOLDS)));
-    this.qualityStore = new QualityStore(spark, warehouse);
+    this.qualityStore = new QualityStore(spark, warehouse, commits);
     this.planner = new RunPlanner(spark, warehouse, ledger);
+    this.ingestion =
+        new SourceIngestion(spark, warehouse, settings.landing(), SourceKinds.load(settings));
   }
 
   /** The session this runner runs in. */
@@ -124,6 +125,21 @@ public final class PipelineRunner {
     return ledger;
   }
 
+  /** The writer of the framework's own tables, under the runner's commit policy. */
+  public OpsTables opsTables() {
+    return opsTables;
+  }
+
+  /**
+   * Checks that this session's principal may write {@code table}, a pipeline's output or one of the
+   * framework's tables, before anything is written.
+   *
+   * @throws MedallaException with {@link ErrorCode#PERMISSION_DENIED} when it may not
+   */
+  public void checkWrite(String table) {
+    writePolicy.checkWrite(table, spark.sparkContext().sparkUser());
+  }
+
   /** Runs {@code pipeline} for {@code logicalDate}; never throws for a failed run. */
   public RunResult run(Pipeline pipeline, LocalDate logicalDate, Map<String, String> parameters) {
     return run(pipeline, RunRequest.of(List.of(logicalDate), parameters));
@@ -131,140 +147,150 @@ public final class PipelineRunner {
 
   /** Runs {@code pipeline} as {@code request} asks; never throws for a failed run. */
   public RunResult run(Pipeline pipeline, RunRequest request) {
-    PipelineSpec spec = pipeline.spec();
     Instant startedAt = Instant.now();
-    String runId = newRunId(startedAt);
-    String principal = spark.sparkContext().sparkUser();
-    String environment = settings.environment();
-    LocalDate logicalDate = request.lastDate();
-    Map<String, String> parameters = request.parameters();
-    MDC.put("run_id", runId);
-    MDC.put("pipeline", spec.pipelineName());
-    MDC.put("env", environment);
-    MDC.put("logical_date", logicalDate.toString());
-    spark.sparkContext().setJobGroup("medalla-" + runId, spec.pipelineName(), false);
-    LOG.info("Starting {} run of {} for {}", request.mode(), spec.pipelineName(), request.dates());
-    long rowsRead = 0;
-    long rowsProduced = 0;
-    Dataset<Row> candidate = null;
-    RunPlan plan = null;
+    RunState run =
+        new RunState(
+            newRunId(startedAt),
+            pipeline.spec(),
+            request,
+            settings.environment(),
+            spark.sparkContext().sparkUser(),
+            startedAt);
+    open(run);
     try {
-      step(spec, logicalDate, "guard");
-      writePolicy.checkWrite(spec, principal);
-
-      step(spec, logicalDate, "plan");
-      plan = planner.plan(spec, request);
-      logicalDate = plan.logicalDate();
-      if (plan.nothingNew()) {
-        RunRecord record =
-            completed(
-                runId,
-                spec,
-                plan,
-                parameters,
-                RunStatus.SKIPPED,
-                startedAt,
-                new Counts(0, 0, 0, 0),
-                DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
-                    .map(DeltaCommit::version),
-                principal);
-        ledger.record(record);
-        LOG.info("Run {} SKIPPED: nothing new in the inputs of {}", runId, spec.pipelineName());
-        return new RunResult(record, Optional.empty(), Optional.empty());
-      }
-
-      step(spec, logicalDate, "read and transform");
-      DefaultRunContext context =
-          new DefaultRunContext(spark, warehouse, spec, runId, plan, environment, planner);
-      long nextVersion =
-          DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
-              .map(commit -> commit.version() + 1)
-              .orElse(0L);
-      Transformed transformed = transform(pipeline, context, logicalDate);
-
-      step(spec, logicalDate, "conform");
-      candidate =
-          Conformer.conform(spec, transformed.output(), runId, logicalDate)
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartitions(spec, plan.dates()));
-      Row measures = measured.first();
-      long candidateRows = measures.getLong(0);
-      rowsProduced = candidateRows;
-      rowsRead = ScannedRows.of(measured.queryExecution().executedPlan());
-      if (measures.getLong(1) > 0) {
-        throw new MedallaException(
-            ErrorCode.INVALID_PIPELINE,
-            "Cannot publish %s: %d of %d rows have %s outside the run's partitions %s. A"
-                + " partitioned pipeline writes only its run's partitions; filter the output on"
-                + " them with context.inDates(\"%s\")",
-            spec.output(),
-            measures.getLong(1),
-            candidateRows,
-            spec.partitionColumn().orElseThrow(),
-            plan.dates(),
-            spec.partitionColumn().orElseThrow());
-      }
-
-      step(spec, logicalDate, "audit");
-      QualityVerdict verdict = audit(spec, transformed, candidate, candidateRows, context);
-
-      step(spec, logicalDate, "publish");
-      DeltaPublisher.Scope scope = scope(spec, plan);
-      DeltaPublisher.Published published =
-          publisher.publish(
-              spark,
-              warehouse.path(spec.output()),
-              spec,
-              verdict.publishable(),
-              verdict.publishableRows(),
-              runId,
-              plan.dates(),
-              scope,
-              nextVersion);
-      RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
-      if (!verdict.results().isEmpty()) {
-        qualityStore.quarantine(
-            spec.output(),
-            runId,
-            plan.dates(),
-            scope == DeltaPublisher.Scope.NEW_KEYS,
-            verdict.quarantined());
-        qualityStore.recordMetrics(runId, spec.output(), logicalDate, verdict.metrics());
-      }
-      RunRecord record =
-          completed(
-              runId,
-              spec,
-              plan,
-              parameters,
-              status,
-              startedAt,
-              new Counts(
-                  rowsRead, candidateRows, published.rowsWritten(), verdict.quarantinedRows()),
-              Optional.of(published.tableVersion()),
-              principal);
-      step(spec, logicalDate, "record");
-      ledger.record(record);
-      LOG.info(
-          "Run {} {}: read {} rows, wrote {} rows, quarantined {}, {} at version {} in {} ms",
-          runId,
-          status,
-          rowsRead,
-          published.rowsWritten(),
-          verdict.quarantinedRows(),
-          spec.output(),
-          published.tableVersion(),
-          record.duration().toMillis());
-      return new RunResult(record, Optional.empty(), Optional.empty());
+      return execute(pipeline, run);
     } catch (Exception | LinkageError e) { // Spark throws checked exceptions undeclared
-      return fail(spec, request, plan, runId, startedAt, rowsRead, rowsProduced, principal, e);
+      return fail(run, e);
     } finally {
-      if (candidate != null) {
-        candidate.unpersist();
-      }
       spark.sparkContext().clearJobGroup();
       MDC.clear();
     }
+  }
+
+  /** The steps of a run, in order. */
+  private RunResult execute(Pipeline pipeline, RunState run) {
+    RunPlan plan = plan(run);
+    guard(run);
+    if (plan.nothingNew()) {
+      LOG.info(
+          "Run {} SKIPPED: nothing new in the inputs of {}",
+          run.runId(),
+          run.spec().pipelineName());
+      return record(run, RunStatus.SKIPPED);
+    }
+    DefaultRunContext context =
+        new DefaultRunContext(
+            spark, warehouse, run.spec(), run.runId(), plan, settings.environment(), planner);
+    Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
+    Dataset<Row> candidate = conform(run, transformed.output());
+    try {
+      long candidateRows = measure(run, candidate);
+      QualityVerdict verdict = audit(run, transformed, candidate, candidateRows, context);
+      DeltaPublisher.Published published = publish(run, verdict);
+      return record(run, verdict, published);
+    } finally {
+      candidate.unpersist();
+    }
+  }
+
+  private void open(RunState run) {
+    MDC.put("run_id", run.runId());
+    MDC.put("pipeline", run.spec().pipelineName());
+    MDC.put("env", settings.environment());
+    MDC.put("logical_date", run.request().lastDate().toString());
+    spark.sparkContext().setJobGroup("medalla-" + run.runId(), run.spec().pipelineName(), false);
+    LOG.info(
+        "Starting {} run of {} for {}",
+        run.request().mode(),
+        run.spec().pipelineName(),
+        run.request().dates());
+  }
+
+  /** Plan: the dates, the pinned input versions, the output's version and the write's scope. */
+  private RunPlan plan(RunState run) {
+    step(run, "plan");
+    RunPlan plan = planner.plan(run.spec(), run.request());
+    run.planned(plan);
+    return plan;
+  }
+
+  /**
+   * Guard: refuses a run the write policy forbids before anything is written, then records the run
+   * as RUNNING, so a run that never ends stays visible and every commit it makes has its row.
+   */
+  private void guard(RunState run) {
+    step(run, "guard");
+    writePolicy.checkWrite(run.spec(), run.principal());
+    RunRecord running = run.running();
+    ledger.record(running);
+    listeners.started(running);
+  }
+
+  /** Read: a bronze run's source batch; other layers read their pinned inputs in transform. */
+  private Optional<SourceBatch> read(RunState run, Pipeline pipeline) {
+    if (!(pipeline instanceof BronzePipeline)) {
+      return Optional.empty();
+    }
+    step(run, "read");
+    return Optional.of(ingestion.read(run.spec(), run.plan().orElseThrow(), run.runId()));
+  }
+
+  /**
+   * A transformation's output, with the checks the framework adds for its source (bronze files:
+   * every record well formed) and what reading found (bronze files: schema drift).
+   */
+  private record Transformed(
+      Dataset<Row> output, List<Expectation> checks, List<CheckResult> findings) {}
+
+  /** Transform: the author's code. */
+  private Transformed transform(
+      RunState run, Pipeline pipeline, RunContext context, Optional<SourceBatch> batch) {
+    step(run, "transform");
+    if (pipeline instanceof BronzePipeline bronze) {
+      SourceBatch records = batch.orElseThrow();
+      return new Transformed(
+          bronze.transform(records.records(), context),
+          records.checks(),
+          records.findings().stream().map(CheckResult::of).toList());
+    }
+    if (pipeline instanceof SilverPipeline silver) {
+      return new Transformed(silver.transform(context), List.of(), List.of());
+    }
+    return new Transformed(((GoldPipeline) pipeline).transform(context), List.of(), List.of());
+  }
+
+  /** Conform: the output in its layer's shape, cached for the audit and the publish. */
+  private Dataset<Row> conform(RunState run, Dataset<Row> output) {
+    step(run, "conform");
+    return Conformer.conform(run.spec(), output, run.runId(), run.logicalDate())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Counts the candidate and the rows read, in one pass that also rejects rows outside the run's
+   * partitions.
+   */
+  private long measure(RunState run, Dataset<Row> candidate) {
+    PipelineSpec spec = run.spec();
+    SortedSet<LocalDate> dates = run.plan().orElseThrow().dates();
+    Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartitions(spec, dates));
+    Row measures = measured.first();
+    long candidateRows = measures.getLong(0);
+    run.produced(ScannedRows.of(measured.queryExecution().executedPlan()), candidateRows);
+    if (measures.getLong(1) > 0) {
+      throw new MedallaException(
+          ErrorCode.INVALID_PIPELINE,
+          "Cannot publish %s: %d of %d rows have %s outside the run's partitions %s. A"
+              + " partitioned pipeline writes only its run's partitions; filter the output on"
+              + " them with context.inDates(\"%s\")",
+          spec.output(),
+          measures.getLong(1),
+          candidateRows,
+          spec.partitionColumn().orElseThrow(),
+          dates,
+          spec.partitionColumn().orElseThrow());
+    }
+    return candidateRows;
   }
 
   /**
@@ -272,12 +298,16 @@ public final class PipelineRunner {
    * nothing is published.
    */
   private QualityVerdict audit(
-      PipelineSpec spec,
+      RunState run,
       Transformed transformed,
       Dataset<Row> candidate,
       long candidateRows,
       RunContext context) {
-    if (spec.expectations().isEmpty() && transformed.checks().isEmpty()) {
+    step(run, "audit");
+    PipelineSpec spec = run.spec();
+    if (spec.expectations().isEmpty()
+        && transformed.checks().isEmpty()
+        && transformed.findings().isEmpty()) {
       return new QualityVerdict(
           transformed.findings(), candidate, candidateRows, Optional.empty(), 0, Map.of());
     }
@@ -292,7 +322,7 @@ public final class PipelineRunner {
     List<CheckResult> results = new ArrayList<>(transformed.findings());
     for (CheckResult result : gated.results()) {
       results.add(
-          result.expectation().equals(WELL_FORMED) && result.failingRows() > 0
+          result.expectation().equals(FileSourceKind.WELL_FORMED) && result.failingRows() > 0
               ? withMalformedLocations(result, candidate)
               : result);
     }
@@ -330,39 +360,63 @@ public final class PipelineRunner {
     return verdict;
   }
 
-  /**
-   * A transformation's output, with the checks the framework adds for its source (bronze files:
-   * every record well formed) and what reading found (bronze files: schema drift).
-   */
-  private record Transformed(
-      Dataset<Row> output, List<Expectation> checks, List<CheckResult> findings) {}
+  /** Publish: one commit of the audited rows, as the plan scoped it. */
+  private DeltaPublisher.Published publish(RunState run, QualityVerdict verdict) {
+    step(run, "publish");
+    RunPlan plan = run.plan().orElseThrow();
+    DeltaPublisher.Published published =
+        publisher.publish(
+            spark,
+            warehouse.path(run.spec().output()),
+            run.spec(),
+            verdict.publishable(),
+            verdict.publishableRows(),
+            run.runId(),
+            plan.dates(),
+            plan.scope(),
+            plan.outputVersion());
+    run.published(published.rowsWritten(), verdict.quarantinedRows(), published.tableVersion());
+    return published;
+  }
 
-  private Transformed transform(
-      Pipeline pipeline, DefaultRunContext context, LocalDate logicalDate) {
-    if (pipeline instanceof BronzePipeline bronze) {
-      Source source = bronze.spec().source().orElseThrow();
-      if (source instanceof FileSource files) {
-        FileReader.FileBatch batch =
-            FileReader.read(
-                spark,
-                settings.landing(),
-                warehouse.path(bronze.spec().output()),
-                files,
-                logicalDate);
-        LOG.info("Ingesting {} new files of {}", batch.files().size(), files.describe());
-        return new Transformed(
-            bronze.transform(batch.records(), context),
-            List.of(Expect.satisfies(WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL").warn()),
-            List.of(batch.schemaDrift()));
-      }
-      Dataset<Row> records =
-          JdbcReader.read(spark, settings, warehouse, bronze.spec(), (JdbcSource) source);
-      return new Transformed(bronze.transform(records, context), List.of(), List.of());
+  /** Record: the quarantined rows, the quality metrics and the ledger's end row. */
+  private RunResult record(
+      RunState run, QualityVerdict verdict, DeltaPublisher.Published published) {
+    step(run, "record");
+    RunPlan plan = run.plan().orElseThrow();
+    PipelineSpec spec = run.spec();
+    if (!verdict.results().isEmpty()) {
+      qualityStore.quarantine(
+          spec.output(),
+          run.runId(),
+          plan.dates(),
+          plan.scope() == DeltaPublisher.Scope.NEW_KEYS,
+          verdict.quarantined());
+      qualityStore.recordMetrics(run.runId(), spec.output(), run.logicalDate(), verdict.metrics());
     }
-    if (pipeline instanceof SilverPipeline silver) {
-      return new Transformed(silver.transform(context), List.of(), List.of());
-    }
-    return new Transformed(((GoldPipeline) pipeline).transform(context), List.of(), List.of());
+    RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
+    RunResult result = record(run, status);
+    LOG.info(
+        "Run {} {}: read {} rows, wrote {} rows, quarantined {}, {} at version {} in {} ms",
+        run.runId(),
+        status,
+        run.rowsRead(),
+        run.rowsWritten(),
+        run.rowsQuarantined(),
+        spec.output(),
+        published.tableVersion(),
+        result.record().duration().toMillis());
+    return result;
+  }
+
+  /** Records the end of a run that ended without an error. */
+  private RunResult record(RunState run, RunStatus status) {
+    step(run, "record");
+    RunRecord record = run.ended(status);
+    ledger.record(record);
+    RunResult result = new RunResult(record, Optional.empty(), Optional.empty());
+    listeners.ended(result);
+    return result;
   }
 
   /** The well-formedness result, naming the files and lines of a few malformed records. */
@@ -393,82 +447,75 @@ public final class PipelineRunner {
         message);
   }
 
-  private RunResult fail(
-      PipelineSpec spec,
-      RunRequest request,
-      RunPlan plan,
-      String runId,
-      Instant startedAt,
-      long rowsRead,
-      long rowsProduced,
-      String principal,
-      Throwable error) {
+  /**
+   * Ends a failed run: its ledger row (none for a run the write policy refused, which writes
+   * nothing), an alert and the listeners, each whatever the others do.
+   */
+  private RunResult fail(RunState run, Throwable error) {
+    step(run, "record");
     ErrorCode code =
         error instanceof MedallaException medalla ? medalla.code() : ErrorCode.RUN_FAILED;
     String message = Redaction.redact(describe(error));
     RunStatus status =
         code == ErrorCode.QUALITY_GATE_BLOCKED ? RunStatus.BLOCKED : RunStatus.FAILED;
-    LocalDate logicalDate = plan == null ? request.lastDate() : plan.logicalDate();
-    String path = warehouse.path(spec.output());
-    Optional<Long> version = Optional.empty();
-    try {
-      version = DeltaTables.latestCommit(spark, path).map(commit -> commit.version());
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot read the version of {}: {}", spec.output(), e.getMessage());
-    }
+    PipelineSpec spec = run.spec();
     RunRecord record =
-        new RunRecord(
-            runId,
-            spec.pipelineName(),
-            settings.environment(),
-            logicalDate,
-            request.parameters(),
+        run.failed(
             status,
-            startedAt,
-            Instant.now(),
-            rowsRead,
-            rowsProduced,
-            0,
-            0,
-            version,
-            Optional.of(code.name()),
-            Optional.of(error.getClass().getName()),
-            Optional.of(message),
-            principal,
-            plan == null ? request.mode() : plan.mode(),
-            List.copyOf(plan == null ? request.dates() : plan.dates()),
-            plan == null ? Map.of() : byName(plan.inputVersions()));
+            code,
+            error,
+            message,
+            run.plan().isPresent() ? run.outputVersion() : currentVersion(spec));
     LOG.error(
         "Run {} of {} {}: {}{}{}",
-        runId,
+        run.runId(),
         spec.pipelineName(),
         status,
         message,
         System.lineSeparator(),
         Redaction.redact(stackTrace(error)));
-    try {
-      ledger.record(record);
-    } catch (RuntimeException e) {
-      LOG.error("Cannot record run {} in the ledger at {}", runId, ledger.path(), e);
+    if (code == ErrorCode.PERMISSION_DENIED) {
+      LOG.warn("Run {} refused: nothing was written, not even its ledger row", run.runId());
+    } else {
+      try {
+        ledger.record(record);
+      } catch (Exception | LinkageError e) { // the ledger's own Delta errors, checked ones too
+        LOG.error("Cannot record run {} in the ledger at {}", run.runId(), ledger.path(), e);
+      }
     }
     alerts.send(
         new Alert(
             spec.pipelineName(),
             settings.environment(),
-            runId,
-            logicalDate,
+            run.runId(),
+            record.logicalDate(),
             code.name(),
             error.getClass().getName(),
             message,
             String.format(
                 "ledger %s (run_id = '%s'); `medalla status --pipeline %s`; logs with run_id=%s",
-                ledger.path(), runId, spec.pipelineName(), runId),
+                ledger.path(), run.runId(), spec.pipelineName(), run.runId()),
             record.endedAt()));
-    return new RunResult(record, Optional.of(code), Optional.of(error));
+    RunResult result = new RunResult(record, Optional.of(code), Optional.of(error));
+    listeners.ended(result);
+    return result;
   }
 
-  private void step(PipelineSpec spec, LocalDate logicalDate, String step) {
-    spark.sparkContext().setJobDescription(spec.pipelineName() + " [" + logicalDate + "] " + step);
+  /** The output's version for a run that failed before it was planned, if it can be read. */
+  private Optional<Long> currentVersion(PipelineSpec spec) {
+    try {
+      return DeltaTables.latestCommit(spark, warehouse.path(spec.output()))
+          .map(DeltaCommit::version);
+    } catch (Exception | LinkageError e) {
+      LOG.warn("Cannot read the version of {}: {}", spec.output(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void step(RunState run, String step) {
+    spark
+        .sparkContext()
+        .setJobDescription(run.spec().pipelineName() + " [" + run.logicalDate() + "] " + step);
   }
 
   /** Counts rows outside the run's partitions; always 0 for unpartitioned outputs. */
@@ -484,58 +531,6 @@ public final class PipelineRunner {
                                 lit(false))),
                         lit(1))))
         .orElse(lit(0L));
-  }
-
-  private static DeltaPublisher.Scope scope(PipelineSpec spec, RunPlan plan) {
-    if (plan.mode() == RunMode.FULL_REFRESH) {
-      return DeltaPublisher.Scope.TABLE;
-    }
-    return plan.mode() == RunMode.INCREMENTAL && spec.insertOnly()
-        ? DeltaPublisher.Scope.NEW_KEYS
-        : DeltaPublisher.Scope.DATES;
-  }
-
-  /** A run's row counts, as the ledger records them. */
-  private record Counts(long read, long produced, long written, long quarantined) {}
-
-  /** The ledger row of a run that ended without an error. */
-  private RunRecord completed(
-      String runId,
-      PipelineSpec spec,
-      RunPlan plan,
-      Map<String, String> parameters,
-      RunStatus status,
-      Instant startedAt,
-      Counts rows,
-      Optional<Long> outputVersion,
-      String principal) {
-    return new RunRecord(
-        runId,
-        spec.pipelineName(),
-        settings.environment(),
-        plan.logicalDate(),
-        parameters,
-        status,
-        startedAt,
-        Instant.now(),
-        rows.read(),
-        rows.produced(),
-        rows.written(),
-        rows.quarantined(),
-        outputVersion,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        principal,
-        plan.mode(),
-        List.copyOf(plan.dates()),
-        byName(plan.inputVersions()));
-  }
-
-  private static Map<String, Long> byName(Map<TableId, Long> versions) {
-    Map<String, Long> named = new LinkedHashMap<>();
-    versions.forEach((table, version) -> named.put(table.catalogName(), version));
-    return named;
   }
 
   /** The stack trace as text, so it can be masked whatever logging backend prints it. */

@@ -1,6 +1,8 @@
 package io.medalla.internal.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,13 +22,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 
-/** The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger} with one row per run. */
+/**
+ * The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger}. A run appends a {@link
+ * RunStatus#RUNNING} row when it starts and its end row when it ends; read, the ledger has one row
+ * per run, the end row where there is one, so a run that was killed stays visible as RUNNING. Both
+ * writes are small appends, which never conflict with each other: ending a run costs no more than
+ * before it had a start row (an update in place would rewrite a file of the ledger on every run).
+ */
 public final class RunLedger {
   /** The ledger's name below {@code _ops}. */
   public static final String TABLE_NAME = "run_ledger";
@@ -45,13 +55,16 @@ public final class RunLedger {
               + " mode STRING, dates ARRAY<DATE>, input_versions MAP<STRING, BIGINT>");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String LATEST = "__latest";
 
   private final SparkSession spark;
   private final String path;
+  private final OpsTables tables;
 
-  public RunLedger(SparkSession spark, Warehouse warehouse) {
+  public RunLedger(SparkSession spark, Warehouse warehouse, OpsTables tables) {
     this.spark = spark;
     this.path = warehouse.opsPath(TABLE_NAME);
+    this.tables = tables;
   }
 
   /** The ledger's storage path. */
@@ -59,7 +72,7 @@ public final class RunLedger {
     return path;
   }
 
-  /** Appends one run's row, tagged with its run id. */
+  /** Appends one row of a run (its start or its end), tagged with its run id. */
   public void record(RunRecord run) {
     Row row =
         RowFactory.create(
@@ -84,11 +97,26 @@ public final class RunLedger {
             run.mode().name(),
             run.dates().stream().map(Date::valueOf).toList(),
             run.inputVersions());
-    OpsTables.append(spark, path, List.of(row), SCHEMA, run.runId());
+    tables.append(path, List.of(row), SCHEMA, run.runId());
   }
 
-  /** The whole ledger, or an empty frame with the ledger's schema before the first run. */
+  /**
+   * One row per run: its end row, or its {@link RunStatus#RUNNING} row while it has none; an empty
+   * frame with the ledger's schema before the first run.
+   */
   public Dataset<Row> read() {
+    Dataset<Row> rows = rows();
+    Column ending =
+        row_number()
+            .over(
+                Window.partitionBy("run_id")
+                    .orderBy(
+                        when(col("status").equalTo(RunStatus.RUNNING.name()), 1).otherwise(0)));
+    return rows.withColumn(LATEST, ending).where(col(LATEST).equalTo(1)).drop(LATEST);
+  }
+
+  /** Every row as appended, start rows included. */
+  private Dataset<Row> rows() {
     return DeltaTables.exists(spark, path)
         ? spark.read().format("delta").load(path)
         : spark.createDataFrame(List.of(), SCHEMA);
@@ -99,7 +127,7 @@ public final class RunLedger {
    * input table; empty when it has had none.
    */
   public Optional<Map<TableId, Long>> processedVersions(String pipeline) {
-    Dataset<Row> ledger = read();
+    Dataset<Row> ledger = rows(); // the statuses below are end rows only
     if (!Arrays.asList(ledger.columns()).contains("input_versions")) {
       return Optional.empty();
     }

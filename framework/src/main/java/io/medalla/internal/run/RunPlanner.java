@@ -10,6 +10,8 @@ import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunMode;
 import io.medalla.api.RunRequest;
 import io.medalla.api.TableId;
+import io.medalla.internal.table.DeltaCommit;
+import io.medalla.internal.table.DeltaPublisher;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.Warehouse;
 import java.sql.Date;
@@ -47,7 +49,43 @@ final class RunPlanner {
     this.ledger = ledger;
   }
 
+  /** What the planner decided about the run's dates and inputs. */
+  private record Decision(
+      RunMode mode,
+      SortedSet<LocalDate> dates,
+      LocalDate logicalDate,
+      Map<TableId, Long> inputVersions,
+      Optional<Map<TableId, Long>> processedVersions) {}
+
+  /** Plans the run: its dates and input versions, the output's version and the write's scope. */
   RunPlan plan(PipelineSpec spec, RunRequest request) {
+    Decision decision = decide(spec, request);
+    Optional<Long> outputVersion =
+        DeltaTables.latestCommit(spark, warehouse.path(spec.output())).map(DeltaCommit::version);
+    return new RunPlan(
+        decision.mode(),
+        decision.dates(),
+        decision.logicalDate(),
+        decision.inputVersions(),
+        decision.processedVersions(),
+        outputVersion,
+        scope(spec, decision.mode()));
+  }
+
+  /**
+   * What the commit replaces: the whole table for a full refresh, only new keys for an incremental
+   * run of an insert-only pipeline, the run's dates otherwise.
+   */
+  private static DeltaPublisher.Scope scope(PipelineSpec spec, RunMode mode) {
+    if (mode == RunMode.FULL_REFRESH) {
+      return DeltaPublisher.Scope.TABLE;
+    }
+    return mode == RunMode.INCREMENTAL && spec.insertOnly()
+        ? DeltaPublisher.Scope.NEW_KEYS
+        : DeltaPublisher.Scope.DATES;
+  }
+
+  private Decision decide(PipelineSpec spec, RunRequest request) {
     LocalDate asOf = request.lastDate();
     if (spec.output().layer() == Layer.BRONZE) {
       return bronze(spec, request);
@@ -56,14 +94,14 @@ final class RunPlanner {
     return switch (request.mode()) {
       case DATES -> {
         requirePartitionedFor(spec, request.dates());
-        yield new RunPlan(RunMode.DATES, request.dates(), asOf, versions, Optional.empty());
+        yield new Decision(RunMode.DATES, request.dates(), asOf, versions, Optional.empty());
       }
       case FULL_REFRESH -> fullRefresh(spec, versions, asOf);
       case INCREMENTAL -> incremental(spec, versions, asOf);
     };
   }
 
-  private static RunPlan bronze(PipelineSpec spec, RunRequest request) {
+  private static Decision bronze(PipelineSpec spec, RunRequest request) {
     if (request.mode() == RunMode.FULL_REFRESH) {
       throw new MedallaException(
           ErrorCode.INVALID_ARGUMENT,
@@ -78,7 +116,7 @@ final class RunPlanner {
           request.dates().size(),
           spec.output());
     }
-    return new RunPlan(
+    return new Decision(
         RunMode.DATES, request.dates(), request.lastDate(), Map.of(), Optional.empty());
   }
 
@@ -93,7 +131,7 @@ final class RunPlanner {
     }
   }
 
-  private RunPlan incremental(PipelineSpec spec, Map<TableId, Long> versions, LocalDate asOf) {
+  private Decision incremental(PipelineSpec spec, Map<TableId, Long> versions, LocalDate asOf) {
     Optional<Map<TableId, Long>> processed = ledger.processedVersions(spec.pipelineName());
     if (processed.isEmpty()) {
       LOG.info("No incremental run of {} on record: refreshing it fully", spec.pipelineName());
@@ -106,10 +144,10 @@ final class RunPlanner {
             .toList();
     if (changed.isEmpty()) {
       LOG.info("No new commits in the inputs of {} since {}", spec.pipelineName(), since);
-      return new RunPlan(RunMode.INCREMENTAL, new TreeSet<>(), asOf, versions, processed);
+      return new Decision(RunMode.INCREMENTAL, new TreeSet<>(), asOf, versions, processed);
     }
     if (spec.partitionColumn().isEmpty()) {
-      return new RunPlan(
+      return new Decision(
           RunMode.INCREMENTAL, new TreeSet<>(List.of(asOf)), asOf, versions, processed);
     }
     SortedSet<LocalDate> touched = new TreeSet<>();
@@ -136,7 +174,7 @@ final class RunPlanner {
         touched.size(),
         spec.pipelineName(),
         touched);
-    return new RunPlan(
+    return new Decision(
         RunMode.INCREMENTAL,
         touched,
         touched.isEmpty() ? asOf : touched.last(),
@@ -144,9 +182,9 @@ final class RunPlanner {
         processed);
   }
 
-  private RunPlan fullRefresh(PipelineSpec spec, Map<TableId, Long> versions, LocalDate asOf) {
+  private Decision fullRefresh(PipelineSpec spec, Map<TableId, Long> versions, LocalDate asOf) {
     if (spec.partitionColumn().isEmpty()) {
-      return new RunPlan(
+      return new Decision(
           RunMode.FULL_REFRESH, new TreeSet<>(List.of(asOf)), asOf, versions, Optional.empty());
     }
     if (spec.dateDependencies().isEmpty()) {
@@ -165,7 +203,7 @@ final class RunPlanner {
       }
       all.addAll(feeds(read(dependency.input(), version), dependency));
     }
-    return new RunPlan(
+    return new Decision(
         RunMode.FULL_REFRESH, all, all.isEmpty() ? asOf : all.last(), versions, Optional.empty());
   }
 

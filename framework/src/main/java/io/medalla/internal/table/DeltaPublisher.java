@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
-import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import io.medalla.api.ErrorCode;
@@ -14,7 +13,7 @@ import io.medalla.api.PipelineSpec;
 import io.medalla.api.WriteMode;
 import io.medalla.internal.cdc.ChangeResolver;
 import io.medalla.internal.cdc.KeyRanges;
-import java.time.Duration;
+import io.medalla.internal.table.CommitRetry.ConcurrentCreation;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +38,7 @@ import scala.collection.JavaConverters;
  * Publishes a run's output as exactly one Delta commit tagged with the run id. Bronze appends are
  * idempotent per (pipeline, logical date) through Delta's {@code txnAppId}/{@code txnVersion};
  * partitioned tables replace the logical date's partition; keyed tables merge. A commit that loses
- * a concurrent-modification race is retried with bounded exponential backoff.
+ * a concurrent-modification race is retried under the {@link CommitRetry} policy.
  */
 public final class DeltaPublisher {
   /** Table property holding the owner. */
@@ -55,12 +54,10 @@ public final class DeltaPublisher {
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
   private static final Object SESSION_CONF_LOCK = new Object();
 
-  private final int maxRetries;
-  private final Duration initialBackoff;
+  private final CommitRetry retry;
 
-  public DeltaPublisher(int maxRetries, Duration initialBackoff) {
-    this.maxRetries = maxRetries;
-    this.initialBackoff = requireNonNull(initialBackoff, "initialBackoff is null");
+  public DeltaPublisher(CommitRetry retry) {
+    this.retry = requireNonNull(retry, "retry is null");
   }
 
   /** What a publish replaces. */
@@ -93,9 +90,9 @@ public final class DeltaPublisher {
    * @param dates the run's partitions: a partitioned table replaces exactly these; a bronze batch
    *     is identified by the last
    * @param scope what {@code output} replaces
-   * @param batchVersion the bronze batch's transaction version: the table version the run was
-   *     planned on, plus one
-   * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when retries are exhausted
+   * @param plannedVersion the table's version the run was planned on; empty when it did not exist.
+   *     A bronze batch's transaction version is this plus one
+   * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when the commit policy gives up
    */
   public Published publish(
       SparkSession spark,
@@ -106,41 +103,26 @@ public final class DeltaPublisher {
       String runId,
       SortedSet<LocalDate> dates,
       Scope scope,
-      long batchVersion) {
-    LocalDate logicalDate = dates.last();
+      Optional<Long> plannedVersion) {
     if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND
         && outputRows == 0
-        && DeltaTables.exists(spark, path)) {
-      long version = DeltaTables.latestCommit(spark, path).orElseThrow().version();
-      LOG.info("Nothing new for {}; table stays at version {}", spec.output(), version);
-      return new Published(Optional.empty(), version);
+        && plannedVersion.isPresent()) {
+      LOG.info(
+          "Nothing new for {}; table stays at version {}", spec.output(), plannedVersion.get());
+      return new Published(Optional.empty(), plannedVersion.get());
     }
-    long backoffMillis = initialBackoff.toMillis();
-    for (int attempt = 0; ; attempt++) {
-      try {
-        write(spark, path, spec, output, runId, dates, scope, batchVersion);
-        break;
-      } catch (DeltaConcurrentModificationException | LostCreateRace e) {
-        if (attempt >= maxRetries) {
-          throw new MedallaException(
-              ErrorCode.RUN_FAILED,
-              e,
-              "Cannot publish %s: %d concurrent commits won the race (%s). Retry the run",
-              spec.output(),
-              attempt + 1,
-              e.getClass().getSimpleName());
-        }
-        LOG.warn(
-            "Commit to {} lost a concurrent-modification race ({}); retry {} of {} in {} ms",
-            spec.output(),
-            e.getClass().getSimpleName(),
-            attempt + 1,
-            maxRetries,
-            backoffMillis);
-        sleep(backoffMillis);
-        backoffMillis *= 2;
-      }
-    }
+    long batchVersion = plannedVersion.map(version -> version + 1).orElse(0L);
+    boolean[] exists = {plannedVersion.isPresent()};
+    retry.run(
+        spec.output().toString(),
+        () -> {
+          try {
+            write(spark, path, spec, output, runId, dates, scope, batchVersion, exists[0]);
+          } catch (ConcurrentCreation e) {
+            exists[0] = true; // the retry writes to the table the concurrent run created
+            throw e;
+          }
+        });
     DeltaCommit latest = DeltaTables.latestCommit(spark, path).orElseThrow();
     Optional<DeltaCommit> ours =
         latest.runId().filter(runId::equals).isPresent() ? Optional.of(latest) : Optional.empty();
@@ -155,7 +137,7 @@ public final class DeltaPublisher {
       LOG.info(
           "Skipped {}: batch {} was published before; table stays at version {}",
           spec.output(),
-          logicalDate,
+          dates.last(),
           latest.version());
     }
     return new Published(ours, latest.version());
@@ -169,7 +151,8 @@ public final class DeltaPublisher {
       String runId,
       SortedSet<LocalDate> dates,
       Scope scope,
-      long batchVersion) {
+      long batchVersion,
+      boolean exists) {
     WriteMode mode = spec.writeMode();
     Map<String, String> options = new LinkedHashMap<>();
     if (mode == WriteMode.IDEMPOTENT_APPEND) {
@@ -183,7 +166,7 @@ public final class DeltaPublisher {
         mode == WriteMode.SCD1_MERGE
             ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
             : output;
-    if (!DeltaTables.exists(spark, path)) {
+    if (!exists) {
       create(spark, path, spec, clustered(spec, rows), runId, options);
       return;
     }
@@ -250,7 +233,7 @@ public final class DeltaPublisher {
           try {
             partitioned.create();
           } catch (TableAlreadyExistsException e) {
-            throw new LostCreateRace(e);
+            throw new ConcurrentCreation(e);
           }
         });
   }
@@ -383,24 +366,6 @@ public final class DeltaPublisher {
       } finally {
         spark.conf().unset(USER_METADATA_CONF);
       }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MedallaException(ErrorCode.RUN_FAILED, e, "Cannot publish: interrupted");
-    }
-  }
-
-  /** Another run created the table between the existence check and this run's create. */
-  private static final class LostCreateRace extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    LostCreateRace(Throwable cause) {
-      super("the table was created by a concurrent run", cause);
     }
   }
 }

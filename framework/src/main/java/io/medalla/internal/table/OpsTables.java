@@ -1,6 +1,7 @@
 package io.medalla.internal.table;
 
-import io.delta.exceptions.DeltaConcurrentModificationException;
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -9,21 +10,25 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes the framework's own Delta tables (ledger, quality results and quarantine, backfills).
  * Appends never conflict with each other once a table exists, but concurrent first writes race to
- * create it and concurrent replacements of the same partition conflict: the loser retries.
+ * create it and concurrent replacements of the same partition conflict: the loser retries under the
+ * commit policy that pipeline outputs use too.
  */
 public final class OpsTables {
-  private static final int ATTEMPTS = 5;
-  private static final long FIRST_BACKOFF_MILLIS = 100;
+  private final SparkSession spark;
+  private final CommitRetry retry;
 
-  private OpsTables() {}
+  public OpsTables(SparkSession spark, CommitRetry retry) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.retry = requireNonNull(retry, "retry is null");
+  }
 
   /**
    * Appends {@code rows} in one commit tagged with {@code runId}; columns the table lacks are
    * added.
    */
-  public static void append(
-      SparkSession spark, String path, List<Row> rows, StructType schema, String runId) {
-    retrying(
+  public void append(String path, List<Row> rows, StructType schema, String runId) {
+    commit(
+        path,
         () ->
             spark
                 .createDataFrame(rows, schema)
@@ -36,23 +41,8 @@ public final class OpsTables {
                 .save(path));
   }
 
-  /** Runs {@code write}, again after a short backoff when a concurrent commit won a race. */
-  public static void retrying(Runnable write) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        write.run();
-        return;
-      } catch (DeltaConcurrentModificationException e) {
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
-        try {
-          Thread.sleep(FIRST_BACKOFF_MILLIS << attempt);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+  /** Runs {@code write}, a commit to the table at {@code path}, under the commit policy. */
+  public void commit(String path, Runnable write) {
+    retry.run(path, write);
   }
 }

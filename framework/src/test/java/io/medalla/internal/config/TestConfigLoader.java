@@ -47,9 +47,12 @@ class TestConfigLoader {
     expected.put(ConfigKeys.ALERT_SINKS, Optional.of(List.of("log")));
     expected.put(ConfigKeys.ALERT_WEBHOOK_URL, Optional.empty());
     expected.put(ConfigKeys.ALERT_WEBHOOK_TIMEOUT, Optional.of(Duration.ofSeconds(10)));
+    expected.put(ConfigKeys.RUN_LISTENERS, Optional.of(List.of()));
     expected.put(ConfigKeys.WRITE_PRINCIPAL, Optional.empty());
     expected.put(ConfigKeys.COMMIT_MAX_RETRIES, Optional.of(3));
     expected.put(ConfigKeys.COMMIT_INITIAL_BACKOFF, Optional.of(Duration.ofSeconds(1)));
+    expected.put(ConfigKeys.COMMIT_MAX_BACKOFF, Optional.of(Duration.ofSeconds(10)));
+    expected.put(ConfigKeys.COMMIT_TOTAL_TIMEOUT, Optional.of(Duration.ofMinutes(5)));
     expected.put(ConfigKeys.VACUUM_RETENTION, Optional.of(Duration.ofHours(168)));
     expected.put(ConfigKeys.CONNECTIONS, Optional.of(Map.of()));
     expected.put(ConfigKeys.QUALITY_THRESHOLDS, Optional.of(Map.of()));

@@ -133,6 +133,7 @@ final class DemoBenchmark implements Callable<Integer> {
         .read()
         .format("delta")
         .load(new Warehouse(warehouse.toString()).opsPath(RunLedger.TABLE_NAME))
+        .where(col("status").notEqual("RUNNING")) // each run's end row
         .groupBy("pipeline")
         .agg(
             min("started_at").as("first_started_at"),

@@ -38,6 +38,7 @@ import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.quality.QualityVerdict;
 import io.medalla.internal.quality.Thresholds;
 import io.medalla.internal.run.PipelineRunner;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -372,7 +373,7 @@ final class QualityBenchmark implements Callable<Integer> {
         Analyzer<?, Metric<?>> distinctHashes = analyzer(new CountDistinct(seq(List.of(ID_HASH))));
         timings.time(HASHED_GROUPING_ANALYZER, () -> analyze(hashed, List.of(distinctHashes)));
         timings.time(SPARK_DISTINCT, () -> requireDistinct(candidate));
-        QualityStore store = new QualityStore(spark, scratch);
+        QualityStore store = new QualityStore(spark, scratch, CommitRetry.fromSettings(settings));
         TableId output = CHECKED.spec().output();
         timings.time(
             RECORD_RESULTS,

@@ -11,6 +11,7 @@ import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
 import io.medalla.internal.quality.QualityStore;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
@@ -41,7 +42,10 @@ class TestFileIngestion {
   }
 
   private Row check(RunResult run, String expectation) {
-    return new QualityStore(warehouse.spark(), warehouse.warehouse())
+    return new QualityStore(
+            warehouse.spark(),
+            warehouse.warehouse(),
+            CommitRetry.fromSettings(warehouse.settings()))
         .results(TableId.parse("bronze_files.items"))
         .where(col("run_id").equalTo(run.record().runId()))
         .where(col("expectation").equalTo(expectation))

@@ -15,6 +15,7 @@ import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
 import io.medalla.api.TableId;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.testkit.TestWarehouse;
 import java.io.InputStream;
@@ -105,7 +106,10 @@ class TestQualityGate {
   }
 
   private Dataset<Row> results(RunResult run) {
-    return new QualityStore(warehouse.spark(), warehouse.warehouse())
+    return new QualityStore(
+            warehouse.spark(),
+            warehouse.warehouse(),
+            CommitRetry.fromSettings(warehouse.settings()))
         .results(TableId.parse("silver_shop.orders"))
         .where(col("run_id").equalTo(run.record().runId()));
   }

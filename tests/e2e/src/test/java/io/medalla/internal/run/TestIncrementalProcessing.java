@@ -33,11 +33,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -176,7 +171,7 @@ class TestIncrementalProcessing {
   void concurrentRunsOfTheSamePartitionNeverDuplicateData() throws Exception {
     landClicks(DAY_1, click("c1", 1, DAY_1), click("c2", 2, DAY_1), click("c3", 3, DAY_1));
     List<RunResult> results =
-        concurrently(
+        ConcurrentRuns.together(
             () -> warehouse.run(new BronzeClicks(), DAY_1),
             () -> warehouse.run(new BronzeClicks(), DAY_1),
             () -> warehouse.run(new BronzeClicks(), DAY_1));
@@ -184,7 +179,7 @@ class TestIncrementalProcessing {
     assertThat(warehouse.table("bronze_test.clicks").count()).isEqualTo(3);
 
     results =
-        concurrently(
+        ConcurrentRuns.together(
             () -> warehouse.run(new SilverClicks(), DAY_1),
             () -> warehouse.run(new SilverClicks(), DAY_1),
             () -> warehouse.run(new SilverClicks(), DAY_1));
@@ -192,30 +187,6 @@ class TestIncrementalProcessing {
     assertThat(results).allSatisfy(result -> assertThat(result.exitStatus()).isZero());
     assertThat(warehouse.table("silver_test.clicks").count()).isEqualTo(3);
     assertThat(warehouse.table("silver_test.clicks").select("id").distinct().count()).isEqualTo(3);
-  }
-
-  @SafeVarargs
-  private List<RunResult> concurrently(Callable<RunResult>... runs) throws Exception {
-    CyclicBarrier start = new CyclicBarrier(runs.length);
-    ExecutorService executor = Executors.newFixedThreadPool(runs.length);
-    try {
-      List<Future<RunResult>> futures = new ArrayList<>();
-      for (Callable<RunResult> run : runs) {
-        futures.add(
-            executor.submit(
-                () -> {
-                  start.await();
-                  return run.call();
-                }));
-      }
-      List<RunResult> results = new ArrayList<>();
-      for (Future<RunResult> future : futures) {
-        results.add(future.get());
-      }
-      return results;
-    } finally {
-      executor.shutdownNow();
-    }
   }
 
   @Test

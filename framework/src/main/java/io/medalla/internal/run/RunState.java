@@ -1,0 +1,159 @@
+package io.medalla.internal.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.medalla.api.ErrorCode;
+import io.medalla.api.PipelineSpec;
+import io.medalla.api.RunRecord;
+import io.medalla.api.RunRequest;
+import io.medalla.api.RunStatus;
+import io.medalla.api.TableId;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One run as the runner's steps learn about it: its identity, then its plan, counts and published
+ * version. The one place a run's ledger rows are built.
+ */
+final class RunState {
+  private final String runId;
+  private final PipelineSpec spec;
+  private final RunRequest request;
+  private final String environment;
+  private final String principal;
+  private final Instant startedAt;
+  private RunPlan plan;
+  private long rowsRead;
+  private long rowsProduced;
+  private long rowsWritten;
+  private long rowsQuarantined;
+  private Optional<Long> publishedVersion = Optional.empty();
+
+  RunState(
+      String runId,
+      PipelineSpec spec,
+      RunRequest request,
+      String environment,
+      String principal,
+      Instant startedAt) {
+    this.runId = requireNonNull(runId, "runId is null");
+    this.spec = requireNonNull(spec, "spec is null");
+    this.request = requireNonNull(request, "request is null");
+    this.environment = requireNonNull(environment, "environment is null");
+    this.principal = requireNonNull(principal, "principal is null");
+    this.startedAt = requireNonNull(startedAt, "startedAt is null");
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  PipelineSpec spec() {
+    return spec;
+  }
+
+  RunRequest request() {
+    return request;
+  }
+
+  String principal() {
+    return principal;
+  }
+
+  /** The plan, once the run is planned. */
+  Optional<RunPlan> plan() {
+    return Optional.ofNullable(plan);
+  }
+
+  /** The planned logical date, or the requested one before planning. */
+  LocalDate logicalDate() {
+    return plan == null ? request.lastDate() : plan.logicalDate();
+  }
+
+  void planned(RunPlan plan) {
+    this.plan = requireNonNull(plan, "plan is null");
+  }
+
+  /** The rows the run read and the candidate rows its transformation produced. */
+  void produced(long read, long produced) {
+    this.rowsRead = read;
+    this.rowsProduced = produced;
+  }
+
+  /** The outcome of the run's commit. */
+  void published(long written, long quarantined, long version) {
+    this.rowsWritten = written;
+    this.rowsQuarantined = quarantined;
+    this.publishedVersion = Optional.of(version);
+  }
+
+  long rowsRead() {
+    return rowsRead;
+  }
+
+  long rowsWritten() {
+    return rowsWritten;
+  }
+
+  long rowsQuarantined() {
+    return rowsQuarantined;
+  }
+
+  /** The output's version: after the run's publish, else as planned; empty before planning. */
+  Optional<Long> outputVersion() {
+    return publishedVersion.isPresent() ? publishedVersion : plan().flatMap(RunPlan::outputVersion);
+  }
+
+  /** The row a run writes when it starts. */
+  RunRecord running() {
+    return record(RunStatus.RUNNING, startedAt, outputVersion(), Optional.empty());
+  }
+
+  /** The row of a run that ended without an error. */
+  RunRecord ended(RunStatus status) {
+    return record(status, Instant.now(), outputVersion(), Optional.empty());
+  }
+
+  /** The row of a failed run, with the output's version as known at its failure. */
+  RunRecord failed(
+      RunStatus status, ErrorCode code, Throwable error, String message, Optional<Long> version) {
+    return record(status, Instant.now(), version, Optional.of(new Failure(code, error, message)));
+  }
+
+  private record Failure(ErrorCode code, Throwable error, String message) {}
+
+  private RunRecord record(
+      RunStatus status, Instant endedAt, Optional<Long> version, Optional<Failure> failure) {
+    return new RunRecord(
+        runId,
+        spec.pipelineName(),
+        environment,
+        logicalDate(),
+        request.parameters(),
+        status,
+        startedAt,
+        endedAt,
+        rowsRead,
+        rowsProduced,
+        rowsWritten,
+        rowsQuarantined,
+        version,
+        failure.map(f -> f.code().name()),
+        failure.map(f -> f.error().getClass().getName()),
+        failure.map(Failure::message),
+        principal,
+        plan == null ? request.mode() : plan.mode(),
+        List.copyOf(plan == null ? request.dates() : plan.dates()),
+        plan == null ? Map.of() : byName(plan.inputVersions()));
+  }
+
+  private static Map<String, Long> byName(Map<TableId, Long> versions) {
+    Map<String, Long> named = new LinkedHashMap<>();
+    versions.forEach((table, version) -> named.put(table.catalogName(), version));
+    return named;
+  }
+}
