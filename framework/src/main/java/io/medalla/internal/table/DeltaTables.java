@@ -7,6 +7,14 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import scala.Option;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /** Small read-only questions about Delta tables. */
 public final class DeltaTables {
@@ -17,9 +25,38 @@ public final class DeltaTables {
     return DeltaTable.isDeltaTable(spark, path);
   }
 
-  /** The latest commit of the table at {@code path}, if the table exists. */
+  /**
+   * The latest commit of the table at {@code path}, if the table exists. Read from the transaction
+   * log on the driver (Delta's cached log, brought up to date), so it runs no Spark job, unlike
+   * {@link #history}.
+   */
   public static Optional<DeltaCommit> latestCommit(SparkSession spark, String path) {
-    return exists(spark, path) ? history(spark, path, 1).stream().findFirst() : Optional.empty();
+    if (!exists(spark, path)) {
+      return Optional.empty();
+    }
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    long version = log.update(false, Option.empty(), Option.empty()).version();
+    Iterator<Tuple2<Object, Seq<Action>>> changes = log.getChanges(version, false);
+    Optional<CommitInfo> info =
+        changes.hasNext()
+            ? JavaConverters.seqAsJavaList(changes.next()._2()).stream()
+                .filter(CommitInfo.class::isInstance)
+                .map(CommitInfo.class::cast)
+                .findFirst()
+            : Optional.empty();
+    return Optional.of(
+        new DeltaCommit(
+            version,
+            info.map(CommitInfo::operation).orElse("UNKNOWN"),
+            info.flatMap(
+                commit -> Optional.ofNullable(commit.userMetadata().getOrElse(() -> null))),
+            info.map(
+                    commit ->
+                        commit.operationMetrics().isEmpty()
+                            ? Map.<String, String>of()
+                            : Map.copyOf(
+                                JavaConverters.mapAsJavaMap(commit.operationMetrics().get())))
+                .orElse(Map.of())));
   }
 
   /** The table's newest {@code limit} commits, newest first. */

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,10 +48,14 @@ final class OverheadBenchmark implements Callable<Integer> {
   private static final TableId INPUT = TableId.parse("silver_bench.numbers");
   private static final String FRAMEWORK_RUN = "PipelineRunner.run, partition overwrite";
   private static final String BARE_WRITE = "bare Delta write, replaceWhere";
+
+  /** The bare writes' run id for {@link RunJobs}, which counts job groups named like a run's. */
+  private static final String BARE_RUN_ID = "bare-write";
+
   private static final List<String> LIFECYCLE_PARTS =
       List.of(
           "Delta table existence check",
-          "latest commit lookup (history of 1)",
+          "latest commit lookup (transaction log)",
           "ledger append (RunLedger.record)",
           "cache-and-count pass (persist + count)");
 
@@ -79,13 +84,19 @@ final class OverheadBenchmark implements Callable<Integer> {
               settings,
               runner,
               inputPath,
-              directory.resolve("bare/numbers_by_day").toString());
+              directory.resolve("bare/numbers_by_day").toString(),
+              new ArrayList<>());
       round.run(new Timings());
+      RunJobs jobs = new RunJobs();
+      spark.sparkContext().addSparkListener(jobs);
       Timings timings = new Timings();
       for (int iteration = 0; iteration < iterations; iteration++) {
         round.run(timings);
       }
+      jobs.awaitDelivery(spark);
+      spark.sparkContext().removeSparkListener(jobs);
       print(timings);
+      printJobs(jobs, round.runIds());
       return 0;
     } finally {
       Benchmarks.deleteRecursively(directory);
@@ -118,6 +129,26 @@ final class OverheadBenchmark implements Callable<Integer> {
     }
   }
 
+  /** The Spark jobs of the last measured run, by step and call site, and of one bare write. */
+  private static void printJobs(RunJobs jobs, List<String> runIds) {
+    String lastRun = runIds.get(runIds.size() - 1);
+    Map<String, Integer> bySite = jobs.callSiteJobs().getOrDefault(lastRun, Map.of());
+    Map<String, Integer> byStep = jobs.stepJobs().getOrDefault(lastRun, Map.of());
+    int bare =
+        jobs.stepJobs().getOrDefault(BARE_RUN_ID, Map.of()).values().stream()
+                .mapToInt(Integer::intValue)
+                .sum()
+            / Math.max(1, runIds.size());
+    System.out.printf(
+        "%nSpark jobs of one framework run: %d (a bare write: %d)%n",
+        byStep.values().stream().mapToInt(Integer::intValue).sum(), bare);
+    for (String step : RunJobs.STEPS) {
+      System.out.printf("  %-12s %3d%n", step, byStep.getOrDefault(step, 0));
+    }
+    System.out.printf("By call site:%n");
+    bySite.forEach((site, count) -> System.out.printf("  %3d  %s%n", count, site));
+  }
+
   private static void printRow(String name, double median, double mean, double min) {
     System.out.printf("%-42s %10.1f %10.1f %10.1f%n", name, median, mean, min);
   }
@@ -128,7 +159,8 @@ final class OverheadBenchmark implements Callable<Integer> {
       MedallaSettings settings,
       PipelineRunner runner,
       String inputPath,
-      String barePath) {
+      String barePath,
+      List<String> runIds) {
     private static final NumbersByDay PIPELINE = new NumbersByDay();
 
     void run(Timings timings) {
@@ -136,13 +168,14 @@ final class OverheadBenchmark implements Callable<Integer> {
       timings.time(FRAMEWORK_RUN, this::runPipeline);
       timings.time(BARE_WRITE, this::writeBare);
       timings.time(LIFECYCLE_PARTS.get(0), () -> DeltaTables.exists(spark, frameworkPath));
-      timings.time(LIFECYCLE_PARTS.get(1), () -> DeltaTables.history(spark, frameworkPath, 1));
+      timings.time(LIFECYCLE_PARTS.get(1), () -> DeltaTables.latestCommit(spark, frameworkPath));
       timings.time(LIFECYCLE_PARTS.get(2), () -> runner.ledger().record(probeRecord()));
       timings.time(LIFECYCLE_PARTS.get(3), this::cacheAndCount);
     }
 
     private void runPipeline() {
       RunResult result = runner.run(PIPELINE, LOGICAL_DATE, Map.of("command", "benchmark"));
+      runIds.add(result.record().runId());
       result
           .failure()
           .ifPresent(
@@ -158,6 +191,15 @@ final class OverheadBenchmark implements Callable<Integer> {
     }
 
     private void writeBare() {
+      spark.sparkContext().setJobGroup("medalla-" + BARE_RUN_ID, "bare Delta write", false);
+      try {
+        writeBareRows();
+      } finally {
+        spark.sparkContext().clearJobGroup();
+      }
+    }
+
+    private void writeBareRows() {
       sameRows()
           .write()
           .format("delta")
