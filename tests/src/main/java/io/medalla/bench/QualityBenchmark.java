@@ -479,7 +479,7 @@ final class QualityBenchmark implements Callable<Integer> {
    */
   private static final class StepListener extends SparkListener {
     static final List<String> STEPS =
-        List.of("guard", "read and transform", "conform", "audit", "publish", "record");
+        List.of("plan", "guard", "read", "transform", "conform", "audit", "publish", "record");
     private static final String GROUP_PROPERTY = "spark.jobGroup.id";
     private static final String DESCRIPTION_PROPERTY = "spark.job.description";
     private static final String RUN_GROUP_PREFIX = "medalla-";
