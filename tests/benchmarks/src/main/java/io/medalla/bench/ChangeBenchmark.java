@@ -593,10 +593,11 @@ final class ChangeBenchmark implements Callable<Integer> {
       PARTS.put("scanning files for matches", "MERGE: find touched files");
       PARTS.put("Writing modified data", "MERGE: write updated and inserted rows");
       PARTS.put("Writing Deletion Vectors", "MERGE: write deletion vectors");
-      PARTS.put("] read and transform", "latest commit lookup (read and transform)");
+      PARTS.put("] plan", "input and output versions, ledger (plan)");
+      PARTS.put("] guard", "ledger start row (guard)");
       PARTS.put("] conform", "resolve changes, cache and count (conform)");
       PARTS.put("] publish", "commit, latest commit lookup (publish)");
-      PARTS.put("] record", "ledger append (record)");
+      PARTS.put("] record", "quarantine, metrics, ledger end row (record)");
     }
 
     /** A job: its group, the part that started it, its times and its tasks' CPU time. */
