@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -160,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
   /** The run's dates: one date, a range, or a count with the range they span. */
   private static String describeDates(RunRecord record) {
     List<LocalDate> dates = record.dates();
-    String mode = record.mode() == RunMode.DATES ? "" : record.mode().name().toLowerCase() + " ";
+    String mode =
+        record.mode() == RunMode.DATES ? "" : record.mode().name().toLowerCase(Locale.ROOT) + " ";
     if (dates.isEmpty()) {
       return mode + "(nothing new)";
     }

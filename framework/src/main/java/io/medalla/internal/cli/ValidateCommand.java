@@ -3,6 +3,7 @@ package io.medalla.internal.cli;
 import io.medalla.api.Pipeline;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.quality.Thresholds;
+import io.medalla.internal.run.AuthoringRules;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +13,18 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code validate}: static checks without Spark. Configuration, names, owners, layer direction,
- * inputs that no pipeline builds and dependency cycles; exits 2 on any problem.
+ * inputs that no pipeline builds, dependency cycles and the authoring rules ({@link
+ * AuthoringRules}); exits 2 on any problem.
  */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks configuration, naming, owners, layer direction, pipeline dependencies and",
-      "quality rules (critical datasets' checks, SQL predicates, columns, threshold",
-      "overrides) without starting Spark. Exits 2 and lists every problem when one is found."
+      "Checks configuration, naming (of tables and of their classes), owners, layer",
+      "direction, pipeline dependencies, date dependencies of partitioned tables and quality",
+      "rules (schema contracts and uniqueness rules of silver and gold tables, critical",
+      "datasets' checks, SQL predicates, columns, threshold overrides) without starting",
+      "Spark. Exits 2 and lists every problem when one is found."
     })
 final class ValidateCommand implements Callable<Integer> {
   @ParentCommand MedallaCommand root;
@@ -30,6 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
     CliContext context = root.context();
     String environment = context.settings().environment();
     List<String> problems = new ArrayList<>(context.registry().problems());
+    problems.addAll(AuthoringRules.problems(context.registry().all()));
     problems.addAll(
         new Thresholds(context.settings().get(ConfigKeys.QUALITY_THRESHOLDS))
             .problems(context.registry().all().stream().map(Pipeline::spec).toList()));

@@ -16,6 +16,7 @@ import io.medalla.api.MedallaException;
 import io.medalla.api.Severity;
 import io.medalla.internal.quality.CheckResult;
 import io.medalla.internal.quality.CheckStatus;
+import io.medalla.internal.spark.HadoopFileSystems;
 import io.medalla.internal.table.DeltaTables;
 import java.io.IOException;
 import java.time.LocalDate;
@@ -274,7 +275,7 @@ public final class FileReader {
   private static List<String> listFiles(SparkSession spark, String folder) {
     Path path = new Path(folder);
     try {
-      FileSystem fileSystem = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fileSystem = HadoopFileSystems.of(spark, path);
       if (!fileSystem.exists(path)) {
         throw new MedallaException(
             ErrorCode.INPUT_MISSING,

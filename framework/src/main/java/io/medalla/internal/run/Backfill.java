@@ -16,6 +16,7 @@ import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
+import io.medalla.internal.spark.HadoopFileSystems;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
@@ -334,7 +335,7 @@ public final class Backfill {
   private Optional<Long> bytes(String location) {
     try {
       Path path = new Path(location);
-      FileSystem fileSystem = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fileSystem = HadoopFileSystems.of(spark, path);
       return fileSystem.exists(path)
           ? Optional.of(fileSystem.getContentSummary(path).getLength())
           : Optional.empty();

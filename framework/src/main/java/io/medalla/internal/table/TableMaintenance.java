@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.delta.tables.DeltaTable;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.MedallaException;
+import io.medalla.internal.spark.HadoopFileSystems;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +117,7 @@ public final class TableMaintenance {
     for (String path : paths) {
       Path file = new Path(path);
       try {
-        if (file.getFileSystem(spark.sparkContext().hadoopConfiguration()).isFile(file)) {
+        if (HadoopFileSystems.of(spark, file).isFile(file)) {
           files++;
         }
       } catch (IOException e) {

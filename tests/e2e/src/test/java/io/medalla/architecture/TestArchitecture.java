@@ -3,6 +3,7 @@ package io.medalla.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noCodeUnits;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +13,8 @@ import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -22,10 +25,17 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.medalla.api.Pipeline;
 import io.medalla.cli.MedallaCli;
 import io.medalla.pipelines.fixture.InternalLeakPipeline;
+import io.medalla.pipelines.fixture.SelfServingPipeline;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.DataFrameWriterV2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +50,24 @@ class TestArchitecture {
           .resideInAPackage("io.medalla.pipelines..")
           .should(dependOnlyOnTheApiTheirOwnPackageJavaAndSpark())
           .because("domain pipelines build on io.medalla.api only");
+
+  private static final ArchRule PIPELINE_MODULES_LEAVE_FRAMEWORK_WORK_TO_THE_FRAMEWORK =
+      noClasses()
+          .that()
+          .resideInAPackage("io.medalla.pipelines..")
+          .should()
+          .callMethodWhere(writeSessionOrConfigurationCall())
+          .orShould()
+          .dependOnClassesThat()
+          .belongToAnyOf(
+              DataFrameWriter.class,
+              DataFrameWriterV2.class,
+              DataStreamWriter.class,
+              SparkSession.Builder.class,
+              RuntimeConfig.class)
+          .because(
+              "the framework writes the tables, manages the Spark session and reads the"
+                  + " configuration");
 
   private static JavaClasses classes;
 
@@ -126,6 +154,38 @@ class TestArchitecture {
   }
 
   @Test
+  void pipelineModulesLeaveWritesSessionsAndConfigurationToTheFramework() {
+    PIPELINE_MODULES_LEAVE_FRAMEWORK_WORK_TO_THE_FRAMEWORK.check(classes);
+  }
+
+  @Test
+  void aPipelineWritingItselfBreaksTheRule() {
+    JavaClasses selfServing = new ClassFileImporter().importClasses(SelfServingPipeline.class);
+
+    assertThatThrownBy(
+            () -> PIPELINE_MODULES_LEAVE_FRAMEWORK_WORK_TO_THE_FRAMEWORK.check(selfServing))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Dataset.write()")
+        .hasMessageContaining("SparkSession.newSession()")
+        .hasMessageContaining("System.getenv(java.lang.String)");
+  }
+
+  @Test
+  void publicApiMethodsHaveNoGetPrefixAndNoBooleanParameters() {
+    noMethods()
+        .that()
+        .areDeclaredInClassesThat()
+        .resideInAPackage("io.medalla.api..")
+        .and()
+        .arePublic()
+        .should()
+        .haveNameMatching("get[A-Z].*")
+        .orShould(haveABooleanParameter())
+        .because("a name says what it returns, and two named methods replace a flag (STYLE.md)")
+        .check(classes);
+  }
+
+  @Test
   void everyPipelineClassIsRegisteredForDiscovery() {
     Set<String> concretePipelines =
         classes.stream()
@@ -173,6 +233,31 @@ class TestArchitecture {
             events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
           }
         }
+      }
+    };
+  }
+
+  private static DescribedPredicate<JavaMethodCall> writeSessionOrConfigurationCall() {
+    return DescribedPredicate.describe(
+        "a method writing a table, managing the session or reading configuration",
+        call ->
+            (call.getTargetOwner().isEquivalentTo(Dataset.class)
+                    && call.getName().startsWith("write"))
+                || (call.getTargetOwner().isEquivalentTo(SparkSession.class)
+                    && Set.of("builder", "stop", "close", "newSession", "conf")
+                        .contains(call.getName()))
+                || (call.getTargetOwner().isEquivalentTo(System.class)
+                    && Set.of("getenv", "getProperty", "getProperties").contains(call.getName())));
+  }
+
+  private static ArchCondition<JavaMethod> haveABooleanParameter() {
+    return new ArchCondition<>("have a boolean parameter") {
+      @Override
+      public void check(JavaMethod method, ConditionEvents events) {
+        boolean flag =
+            method.getRawParameterTypes().stream()
+                .anyMatch(type -> type.isEquivalentTo(boolean.class));
+        events.add(new SimpleConditionEvent(method, flag, method.getFullName()));
       }
     };
   }

@@ -11,19 +11,22 @@ import io.medalla.api.PipelineSpec;
  * live version.
  */
 public final class SilverCustomers extends ChangeDataPipeline {
+  /** A customer's row as the commerce database holds it. */
+  private static final String CUSTOMER =
+      "customer_id BIGINT, name STRING, email STRING, country STRING, updated_at TIMESTAMP";
+
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_commerce.customers")
           .owner("commerce-data@medalla.dev")
           .description("Customer history (SCD2) from the commerce database.")
           .keys("customer_id")
           .changes(
-              ChangeFeed.extracted(
-                      "bronze_commerce.customers",
-                      "customer_id BIGINT, name STRING, email STRING, country STRING,"
-                          + " updated_at TIMESTAMP",
-                      "updated_at")
+              ChangeFeed.extracted("bronze_commerce.customers", CUSTOMER, "updated_at")
                   .keepingHistory())
           .expect(
+              Expect.schema(
+                      CUSTOMER + ", valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN")
+                  .fail(),
               Expect.unique("customer_id", "valid_from").fail(),
               Expect.complete("customer_id", "valid_from").fail(),
               Expect.matches("email", "^[^@\\s]+@[^@\\s]+$").quarantine())

@@ -13,17 +13,19 @@ public final class SilverOrders extends ChangeDataPipeline {
   /** The currencies orders are paid in; amounts are never converted. */
   public static final String[] CURRENCIES = {"EUR", "USD", "CLP"};
 
+  /** An order's row as the shop's database holds it, which is also the table's contract. */
+  private static final String ORDER =
+      "order_id BIGINT, customer_id BIGINT, status STRING, amount DECIMAL(12,2), currency STRING,"
+          + " created_at TIMESTAMP, updated_at TIMESTAMP";
+
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_commerce.orders")
           .owner("commerce-data@medalla.dev")
           .description("Current state of every order (SCD1) from its change events.")
           .keys("order_id")
-          .changes(
-              ChangeFeed.debezium(
-                  "bronze_commerce.orders",
-                  "order_id BIGINT, customer_id BIGINT, status STRING, amount DECIMAL(12,2),"
-                      + " currency STRING, created_at TIMESTAMP, updated_at TIMESTAMP"))
+          .changes(ChangeFeed.debezium("bronze_commerce.orders", ORDER))
           .expect(
+              Expect.schema(ORDER).fail(),
               Expect.unique("order_id").fail(),
               Expect.complete("order_id", "customer_id", "created_at").fail(),
               Expect.values("status", STATUSES).fail(),

@@ -10,16 +10,18 @@ import io.medalla.internal.cli.CliRunner;
 import io.medalla.internal.spark.SparkSessions;
 import io.medalla.testkit.SharedSpark;
 import io.medalla.testkit.TableContents;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,7 +122,6 @@ class TestBackfill {
 
   /** Runs the backfill in a child JVM and kills it (SIGKILL) after its second successful run. */
   private void killMidway(Path warehouse) throws Exception {
-    Path log = directory.resolve("killed.log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(SparkSessions.JAVA_17_FLAGS.split(" ")));
@@ -129,27 +130,37 @@ class TestBackfill {
     command.addAll(List.of(BACKFILL));
     command.addAll(List.of("--warehouse", warehouse.toString()));
     Process process =
-        new ProcessBuilder(command)
-            .directory(directory.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> secondSuccessOrEnd = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              int succeeded = 0;
+              try (BufferedReader lines = process.inputReader()) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  output.add(line);
+                  if (line.startsWith("SUCCEEDED") && ++succeeded == 2) {
+                    secondSuccessOrEnd.complete(null);
+                  }
+                }
+              } catch (IOException e) {
+                output.add("Cannot read the backfill's output: " + e);
+              } finally {
+                secondSuccessOrEnd.complete(null);
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
     try {
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-      while (succeeded(log) < 2 && process.isAlive() && Instant.now().isBefore(deadline)) {
-        Thread.sleep(100);
-      }
+      secondSuccessOrEnd.completeOnTimeout(null, 4, TimeUnit.MINUTES).join();
       assertThat(process.isAlive())
-          .as("the backfill is still running: %s", Files.readString(log))
+          .as("the backfill is still running: %s", String.join("\n", output))
           .isTrue();
     } finally {
       process.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean-up
       assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
     }
-  }
-
-  private static long succeeded(Path log) throws Exception {
-    return Files.readAllLines(log).stream().filter(line -> line.startsWith("SUCCEEDED")).count();
   }
 
   private Path landedWarehouse(String name) throws Exception {
