@@ -75,10 +75,6 @@ import org.slf4j.MDC;
 public final class PipelineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
 
-  /** The built-in check that every ingested file record parsed. */
-  static final String WELL_FORMED = "well_formed";
-
-  private static final int MALFORMED_EXAMPLES = 10;
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -292,8 +288,8 @@ public final class PipelineRunner {
     List<CheckResult> results = new ArrayList<>(transformed.findings());
     for (CheckResult result : gated.results()) {
       results.add(
-          result.expectation().equals(WELL_FORMED) && result.failingRows() > 0
-              ? withMalformedLocations(result, candidate)
+          result.expectation().equals(FileReader.WELL_FORMED)
+              ? FileReader.describeWellFormed(result, candidate)
               : result);
     }
     QualityVerdict verdict =
@@ -352,7 +348,9 @@ public final class PipelineRunner {
         LOG.info("Ingesting {} new files of {}", batch.files().size(), files.describe());
         return new Transformed(
             bronze.transform(batch.records(), context),
-            List.of(Expect.satisfies(WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL").warn()),
+            List.of(
+                Expect.satisfies(FileReader.WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL")
+                    .warn()),
             List.of(batch.schemaDrift()));
       }
       Dataset<Row> records =
@@ -363,34 +361,6 @@ public final class PipelineRunner {
       return new Transformed(silver.transform(context), List.of(), List.of());
     }
     return new Transformed(((GoldPipeline) pipeline).transform(context), List.of(), List.of());
-  }
-
-  /** The well-formedness result, naming the files and lines of a few malformed records. */
-  private static CheckResult withMalformedLocations(CheckResult result, Dataset<Row> candidate) {
-    List<String> locations =
-        candidate
-            .where(col(FileReader.CORRUPT_RECORD).isNotNull())
-            .select(col("_source"), col("_line"))
-            .orderBy(col("_source"), col("_line"))
-            .limit(MALFORMED_EXAMPLES)
-            .collectAsList()
-            .stream()
-            .map(row -> row.getString(0) + ":" + row.getLong(1))
-            .toList();
-    String message =
-        String.format(
-            "%d malformed records kept in %s, e.g. %s",
-            result.failingRows(), FileReader.CORRUPT_RECORD, String.join(", ", locations));
-    LOG.warn("{}", message);
-    return new CheckResult(
-        result.expectation(),
-        result.rule(),
-        result.severity(),
-        result.status(),
-        result.observed(),
-        result.threshold(),
-        result.failingRows(),
-        message);
   }
 
   private RunResult fail(

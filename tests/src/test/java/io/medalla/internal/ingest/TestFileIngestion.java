@@ -114,6 +114,53 @@ class TestFileIngestion {
   }
 
   @Test
+  void blankAndWhitespaceOnlyLinesAreSkippedAlikeAndCounted() {
+    for (FileSource source :
+        List.of(
+            FileSource.jsonLines("files/items", SCHEMA), FileSource.csv("files/items", SCHEMA))) {
+      TestWarehouse fresh = TestWarehouse.create(directory.resolve(source.format()));
+      boolean json = source.format().equals("json");
+      List<String> lines = new java.util.ArrayList<>(json ? List.of() : List.of("id,qty,note"));
+      lines.addAll(
+          List.of(
+              json ? item("ok1", 1) : "ok1,1,n",
+              "   ",
+              "",
+              " \t ",
+              json ? item("ok2", 2) : "ok2,2,n",
+              json ? "{\"id\": \"truncated\", \"qty\": " : "bad,one,n"));
+      fresh.land("files/items", DAY, "items." + source.format(), lines);
+
+      RunResult run = fresh.run(new Items(source, false), DAY);
+
+      assertThat(run.exitStatus()).isZero();
+      Dataset<Row> bronze = fresh.table("bronze_files.items");
+      assertThat(bronze.count()).as(source.format()).isEqualTo(3);
+      assertThat(bronze.where("_corrupt_record IS NULL AND id IS NULL").count())
+          .as("%s: no all-null row that is not flagged malformed", source.format())
+          .isZero();
+      assertThat(
+              bronze
+                  .where(col("_corrupt_record").isNotNull())
+                  .select("_line")
+                  .as(org.apache.spark.sql.Encoders.LONG())
+                  .collectAsList())
+          .containsExactly((long) lines.size());
+      Row wellFormed =
+          new QualityStore(fresh.spark(), fresh.warehouse())
+              .results(ITEMS)
+              .where(col("run_id").equalTo(run.record().runId()))
+              .where(col("expectation").equalTo("well_formed"))
+              .first();
+      assertThat(wellFormed.<Long>getAs("failing_rows")).isEqualTo(1);
+      assertThat(wellFormed.<String>getAs("observed")).contains("3 blank lines skipped");
+      assertThat(wellFormed.<String>getAs("message"))
+          .contains("1 malformed records kept in _corrupt_record")
+          .contains("3 blank lines skipped");
+    }
+  }
+
+  @Test
   void csvRowsWithTheWrongShapeAreKeptWithTheirLine() {
     warehouse.land(
         "files/items",
