@@ -58,9 +58,6 @@ public final class FileReader {
   /** The column holding a record that did not parse. */
   public static final String CORRUPT_RECORD = "_corrupt_record";
 
-  /** The built-in check that every ingested file record parsed. */
-  public static final String WELL_FORMED = "well_formed";
-
   /** The metric observed on the lines read: how many were blank and skipped. */
   private static final String BLANK_LINES = "medalla_blank_lines";
 
@@ -162,7 +159,8 @@ public final class FileReader {
   public static CheckResult describeWellFormed(CheckResult result, Dataset<Row> candidate) {
     String observed = result.observed();
     String message = result.message();
-    if (result.failingRows() > 0) {
+    if (result.failingRows() > 0
+        && Arrays.asList(candidate.columns()).containsAll(List.of("_source", "_line"))) {
       List<String> locations =
           candidate
               .where(col(CORRUPT_RECORD).isNotNull())
@@ -175,8 +173,12 @@ public final class FileReader {
               .toList();
       message =
           String.format(
-              "%d malformed records kept in %s, e.g. %s",
-              result.failingRows(), CORRUPT_RECORD, String.join(", ", locations));
+              "%d malformed records %s, e.g. %s",
+              result.failingRows(),
+              result.severity() == Severity.QUARANTINE
+                  ? "quarantined"
+                  : "kept in " + CORRUPT_RECORD,
+              String.join(", ", locations));
     }
     Option<Row> blank = candidate.queryExecution().observedMetrics().get(BLANK_LINES);
     long blankLines = blank.isDefined() ? blank.get().getLong(0) : 0;

@@ -36,6 +36,7 @@ import io.medalla.internal.ingest.JdbcReader;
 import io.medalla.internal.ops.Alerts;
 import io.medalla.internal.quality.CheckResult;
 import io.medalla.internal.quality.CheckStatus;
+import io.medalla.internal.quality.Provenance;
 import io.medalla.internal.quality.QualityGate;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.quality.QualityVerdict;
@@ -211,7 +212,7 @@ public final class PipelineRunner {
               spark,
               warehouse.path(spec.output()),
               spec,
-              verdict.publishable(),
+              Provenance.published(spec.output().layer(), verdict.publishable()),
               verdict.publishableRows(),
               runId,
               plan.dates(),
@@ -288,7 +289,7 @@ public final class PipelineRunner {
     List<CheckResult> results = new ArrayList<>(transformed.findings());
     for (CheckResult result : gated.results()) {
       results.add(
-          result.expectation().equals(FileReader.WELL_FORMED)
+          result.expectation().equals(Provenance.WELL_FORMED)
               ? FileReader.describeWellFormed(result, candidate)
               : result);
     }
@@ -349,7 +350,7 @@ public final class PipelineRunner {
         return new Transformed(
             bronze.transform(batch.records(), context),
             List.of(
-                Expect.satisfies(FileReader.WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL")
+                Expect.satisfies(Provenance.WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL")
                     .warn()),
             List.of(batch.schemaDrift()));
       }
@@ -357,10 +358,11 @@ public final class PipelineRunner {
           JdbcReader.read(spark, settings, warehouse, bronze.spec(), (JdbcSource) source);
       return new Transformed(bronze.transform(records, context), List.of(), List.of());
     }
-    if (pipeline instanceof SilverPipeline silver) {
-      return new Transformed(silver.transform(context), List.of(), List.of());
-    }
-    return new Transformed(((GoldPipeline) pipeline).transform(context), List.of(), List.of());
+    Dataset<Row> output =
+        pipeline instanceof SilverPipeline silver
+            ? silver.transform(context)
+            : ((GoldPipeline) pipeline).transform(context);
+    return new Transformed(output, Provenance.checks(pipeline.layer(), output), List.of());
   }
 
   private RunResult fail(

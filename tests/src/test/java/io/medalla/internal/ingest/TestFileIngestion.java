@@ -12,6 +12,8 @@ import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.table.DeltaTables;
+import io.medalla.pipelines.product.BronzeEvents;
+import io.medalla.pipelines.product.SilverEvents;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -205,6 +207,58 @@ class TestFileIngestion {
             "retyped columns, their records kept in _corrupt_record: [qty arrives as string,"
                 + " declared int]");
     assertThat(bronze().count()).isEqualTo(3);
+  }
+
+  @Test
+  void badRecordsAreTracedFromTheirFileAndLineIntoSilversQuarantine() {
+    LocalDate day = LocalDate.of(2026, 11, 2);
+    Path file =
+        warehouse.land(
+            BronzeEvents.LANDING_FOLDER,
+            day,
+            "events.jsonl",
+            List.of(
+                event("e1", "2026-11-02T08:00:00Z"),
+                "{\"event_id\":\"t1\",\"user_id\":1,",
+                "this is not json",
+                event("e2", "yesterday at noon"),
+                event("e3", "2026-11-02T21:00:00Z")));
+    assertThat(warehouse.run(new BronzeEvents(), day).exitStatus()).isZero();
+
+    RunResult silver = warehouse.run(new SilverEvents(), day);
+
+    assertThat(silver.exitStatus()).as(silver.record().errorMessage().orElse("")).isZero();
+    assertThat(silver.record().rowsWritten()).isEqualTo(2);
+    assertThat(silver.record().rowsQuarantined()).isEqualTo(3);
+    assertThat(warehouse.table("silver_product.events").columns())
+        .as("provenance is never published")
+        .doesNotContain("_source", "_line", "_corrupt_record");
+    List<Row> quarantined =
+        warehouse.quarantine("silver_product.events").orderBy("line").collectAsList();
+    assertThat(quarantined)
+        .extracting(row -> row.<String>getAs("source"))
+        .allSatisfy(source -> assertThat(source).endsWith(file.toString()));
+    assertThat(quarantined).extracting(row -> row.<Long>getAs("line")).containsExactly(2L, 3L, 4L);
+    assertThat(quarantined)
+        .extracting(row -> row.getList(row.fieldIndex("failed_rules")).toString())
+        .containsExactly(
+            "[well_formed]", "[well_formed]", "[complete_event_id_user_id_occurred_at]");
+    assertThat(quarantined)
+        .extracting(row -> row.<String>getAs("raw_record"))
+        .containsExactly(
+            "{\"event_id\":\"t1\",\"user_id\":1,",
+            "this is not json",
+            event("e2", "yesterday at noon"));
+    assertThat(quarantined.get(2).<String>getAs("record"))
+        .as("the typed record, which lost the unreadable time")
+        .doesNotContain("yesterday");
+  }
+
+  private static String event(String id, String occurredAt) {
+    return String.format(
+        "{\"event_id\":\"%s\",\"user_id\":7,\"session_id\":\"s7\",\"event_type\":\"page_view\","
+            + "\"platform\":\"web\",\"occurred_at\":\"%s\"}",
+        id, occurredAt);
   }
 
   private static String item(String id, int qty) {
