@@ -36,10 +36,9 @@ final class ListCommand implements Callable<Integer> {
       Json.print(out, Map.of("pipelines", pipelines));
       return 0;
     }
-    out.printf("%-40s %-7s %-20s %-28s %s%n", "pipeline", "layer", "write mode", "owner", "inputs");
+    TextTable table = new TextTable("pipeline", "layer", "write mode", "owner", "inputs");
     for (Pipeline pipeline : context.registry().inDependencyOrder()) {
-      out.printf(
-          "%-40s %-7s %-20s %-28s %s%n",
+      table.add(
           pipeline.name(),
           pipeline.layer().id(),
           pipeline.spec().writeMode().name().toLowerCase(java.util.Locale.ROOT),
@@ -48,6 +47,7 @@ final class ListCommand implements Callable<Integer> {
               ? pipeline.spec().source().map(Source::describe).orElse("")
               : pipeline.spec().inputs().toString());
     }
+    table.print(out);
     return 0;
   }
 }

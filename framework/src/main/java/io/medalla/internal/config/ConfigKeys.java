@@ -28,12 +28,12 @@ public final class ConfigKeys {
   public static final ConfigKey<String> WAREHOUSE =
       new ConfigKey<>(
           "medalla.warehouse",
-          ConfigType.STRING,
+          ConfigType.DIRECTORY,
           "Root of the Delta warehouse: a local directory or a Hadoop URI (s3a://, abfss://).");
   public static final ConfigKey<String> LANDING =
       new ConfigKey<>(
           "medalla.landing",
-          ConfigType.STRING,
+          ConfigType.DIRECTORY,
           "Root of the landing folders bronze pipelines ingest. Default: the warehouse's _landing folder.");
   public static final ConfigKey<String> SPARK_MASTER =
       new ConfigKey<>(
@@ -222,6 +222,11 @@ public final class ConfigKeys {
 
       @Override
       public boolean isOpenObject() {
+        return true;
+      }
+
+      @Override
+      public boolean holdsSecrets() {
         return true;
       }
     };

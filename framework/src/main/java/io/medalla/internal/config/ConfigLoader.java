@@ -124,9 +124,13 @@ public final class ConfigLoader {
         values.put(key, key.type().read(merged, key.path()));
       } catch (ConfigException | ConfigType.InvalidValueException e) {
         problems.add(
-            String.format(
-                "invalid value for %s (%s): got %s; allowed: %s",
-                key.path(), origin, shownValue(merged, key, e), key.type().allowed()));
+            key.type() == ConfigType.SECRET
+                ? String.format(
+                    "invalid value for %s (%s): a literal value (hidden); it must be %s",
+                    key.path(), origin, key.type().allowed())
+                : String.format(
+                    "invalid value for %s (%s): got %s; allowed: %s",
+                    key.path(), origin, shownValue(merged, key, e), key.type().allowed()));
       }
     }
     Object environmentName = values.get(ConfigKeys.ENV);
@@ -141,7 +145,7 @@ public final class ConfigLoader {
     Object sinks = values.get(ConfigKeys.ALERT_SINKS);
     if (sinks instanceof List<?> list
         && list.contains("webhook")
-        && !values.containsKey(ConfigKeys.ALERT_WEBHOOK_URL)) {
+        && !merged.hasPath(ConfigKeys.ALERT_WEBHOOK_URL.path())) {
       problems.add(
           String.format(
               "missing required key %s: medalla.alert.sinks includes webhook; set it to"
@@ -158,11 +162,15 @@ public final class ConfigLoader {
   }
 
   private static String shownValue(Config merged, ConfigKey<?> key, Exception e) {
-    if (key.type() == ConfigType.SECRET) {
-      return "a literal value (hidden)";
+    if (e instanceof ConfigType.InvalidValueException invalid) {
+      // A secret type's own message names members, never values.
+      return "'"
+          + e.getMessage()
+          + "'"
+          + invalid.reason().map(reason -> " (" + reason + ")").orElse("");
     }
-    if (e instanceof ConfigType.InvalidValueException) {
-      return "'" + e.getMessage() + "'";
+    if (key.type().holdsSecrets()) {
+      return "a value of another kind (hidden)";
     }
     return merged.getValue(key.path()).render(com.typesafe.config.ConfigRenderOptions.concise());
   }

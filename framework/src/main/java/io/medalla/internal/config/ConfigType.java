@@ -2,12 +2,16 @@ package io.medalla.internal.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** How a configuration value is read and what values are allowed, for messages and the docs. */
 public interface ConfigType<T> {
@@ -19,6 +23,11 @@ public interface ConfigType<T> {
 
   /** Whether the key is an object whose members are free-form (no unknown-key check below it). */
   default boolean isOpenObject() {
+    return false;
+  }
+
+  /** Whether values of this type are secret references, so a rejected value is never shown. */
+  default boolean holdsSecrets() {
     return false;
   }
 
@@ -98,7 +107,56 @@ public interface ConfigType<T> {
         public String allowed() {
           return "a secret reference: env:VARIABLE_NAME or file:/path/to/file (never the value)";
         }
+
+        @Override
+        public boolean holdsSecrets() {
+          return true;
+        }
       };
+
+  /**
+   * A directory: a local path that is not a file (a missing one is created when first written) or a
+   * Hadoop URI, which is not checked here.
+   */
+  ConfigType<String> DIRECTORY =
+      new ConfigType<>() {
+        @Override
+        public String read(Config config, String path) {
+          String text = config.getString(path);
+          Optional<Path> directory = localPath(text).map(Path::toAbsolutePath);
+          Optional<Path> existing = directory;
+          while (existing.isPresent() && !Files.exists(existing.get())) {
+            existing = Optional.ofNullable(existing.get().getParent());
+          }
+          if (existing.isPresent() && !Files.isDirectory(existing.get())) {
+            throw new InvalidValueException(
+                text,
+                existing.equals(directory)
+                    ? "a regular file"
+                    : "below " + existing.get() + ", a regular file");
+          }
+          return text;
+        }
+
+        @Override
+        public String allowed() {
+          return "a local directory (created when missing) or a Hadoop URI (s3a://, abfss://)";
+        }
+      };
+
+  /** The local path {@code text} names, as the warehouse resolves it; empty for other URIs. */
+  private static Optional<Path> localPath(String text) {
+    if (text.startsWith("file:")) {
+      try {
+        return Optional.of(Path.of(URI.create(text)));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+    return text.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")
+        ? Optional.empty()
+        : Optional.of(Path.of(text));
+  }
 
   private static <T> ConfigType<T> simple(Reader<T> reader, String allowed) {
     return checked(reader, allowed, value -> true);
@@ -133,8 +191,20 @@ public interface ConfigType<T> {
   final class InvalidValueException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final String reason;
+
     InvalidValueException(String value) {
+      this(value, null);
+    }
+
+    InvalidValueException(String value, String reason) {
       super(value);
+      this.reason = reason;
+    }
+
+    /** Why the value is rejected, when its rule says more than "not allowed". */
+    Optional<String> reason() {
+      return Optional.ofNullable(reason);
     }
   }
 }

@@ -2,14 +2,19 @@ package io.medalla.internal.config;
 
 import java.net.URI;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Masks secret values in any text the framework writes: log lines, error messages, ledger rows and
  * alerts. Secrets register themselves when they are read. A secret URL also registers its
- * credentials, path segments and query values of {@value #MIN_PART_LENGTH} or more characters, so a
- * token quoted on its own is masked too; each form is also masked JSON-escaped.
+ * credentials, path segments and query values of {@value #MIN_PART_LENGTH} or more characters (a
+ * password of any maskable length), so a token quoted on its own is masked too; each form is also
+ * masked JSON-escaped. Credentials written inside any URL, registered or not ({@code
+ * user:password@host}, {@code ?user=…&password=…}, {@code ;password=…;}), are masked as well.
  */
 public final class Redaction {
   /** What a secret value is replaced with. */
@@ -17,6 +22,21 @@ public final class Redaction {
 
   private static final int MIN_SECRET_LENGTH = 4;
   private static final int MIN_PART_LENGTH = 8;
+
+  /** URL parameters whose values are credentials. */
+  private static final Set<String> CREDENTIAL_PARAMETERS =
+      Set.of("user", "username", "password", "passwd", "pwd");
+
+  /** {@code user:password} between a URL's {@code //} and {@code @}. */
+  private static final Pattern URL_CREDENTIALS =
+      Pattern.compile("(?<=//)[^/@\\s:\"'\\\\]+:[^/@\\s\"'\\\\]+(?=@)");
+
+  /**
+   * A credential parameter of a URL's query ({@code ?}, {@code &}) or of a JDBC URL ({@code ;}).
+   */
+  private static final Pattern CREDENTIAL_PARAMETER =
+      Pattern.compile(
+          "(?i)(?<=[?&;](?:" + String.join("|", CREDENTIAL_PARAMETERS) + ")=)[^&;\\s\"'\\\\]+");
 
   /** Longest first, so a whole secret is masked before the parts it contains. */
   private static final Set<String> SECRETS =
@@ -35,23 +55,46 @@ public final class Redaction {
     add(secret);
     URI uri;
     try {
-      uri = URI.create(secret);
+      // jdbc:postgresql://host/db is opaque to URI; its part after "jdbc:" is a URL.
+      uri = URI.create(secret.startsWith("jdbc:") ? secret.substring(5) : secret);
     } catch (IllegalArgumentException e) {
       return;
     }
     if (uri.getScheme() == null) {
       return;
     }
-    addPart(uri.getRawUserInfo());
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && userInfo.contains(":")) {
+      addCredential(userInfo.substring(userInfo.indexOf(':') + 1));
+    }
+    addPart(userInfo);
     if (uri.getRawPath() != null) {
-      for (String segment : uri.getRawPath().split("/")) {
-        addPart(segment);
+      for (String segment : uri.getRawPath().split("[/;]")) {
+        addParameter(segment);
       }
     }
     if (uri.getRawQuery() != null) {
-      for (String parameter : uri.getRawQuery().split("&")) {
-        addPart(parameter.substring(parameter.indexOf('=') + 1));
+      for (String parameter : uri.getRawQuery().split("[&;]")) {
+        addParameter(parameter);
       }
+    }
+  }
+
+  /** A query parameter or path segment: {@code name=value} or a bare value. */
+  private static void addParameter(String parameter) {
+    int equals = parameter.indexOf('=');
+    String name = equals < 0 ? "" : parameter.substring(0, equals).toLowerCase(Locale.ROOT);
+    String value = parameter.substring(equals + 1);
+    if (name.startsWith("pass") || name.equals("pwd")) {
+      addCredential(value);
+    } else if (!CREDENTIAL_PARAMETERS.contains(name)) {
+      addPart(value);
+    }
+  }
+
+  private static void addCredential(String value) {
+    if (value.length() >= MIN_SECRET_LENGTH) {
+      add(value);
     }
   }
 
@@ -66,15 +109,19 @@ public final class Redaction {
     SECRETS.add(value.replace("\\", "\\\\").replace("/", "\\/").replace("\"", "\\\""));
   }
 
-  /** Returns {@code text} with every registered secret replaced by {@link #MASK}. */
+  /**
+   * Returns {@code text} with every registered secret, and every credential inside a URL, replaced
+   * by {@link #MASK}.
+   */
   public static String redact(String text) {
-    if (text == null || SECRETS.isEmpty()) {
-      return text;
+    if (text == null) {
+      return null;
     }
     String result = text;
     for (String secret : SECRETS) {
       result = result.replace(secret, MASK);
     }
-    return result;
+    result = URL_CREDENTIALS.matcher(result).replaceAll(Matcher.quoteReplacement(MASK));
+    return CREDENTIAL_PARAMETER.matcher(result).replaceAll(Matcher.quoteReplacement(MASK));
   }
 }

@@ -3,11 +3,13 @@ package io.medalla.internal.ingest;
 import static io.medalla.api.Columns.quoted;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.medalla.api.ErrorCode;
@@ -36,9 +38,14 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /**
  * Reads the files of one logical date's landing folder that bronze has not ingested yet. The bronze
@@ -51,6 +58,13 @@ import org.apache.spark.sql.types.StructType;
 public final class FileReader {
   /** The column holding a record that did not parse. */
   public static final String CORRUPT_RECORD = "_corrupt_record";
+
+  /** The metric observed on the lines read: how many were blank and skipped. */
+  private static final String BLANK_LINES = "medalla_blank_lines";
+
+  private static final int MALFORMED_EXAMPLES = 10;
+
+  private static final CheckResult AS_DECLARED = drift(List.of(), List.of(), List.of(), List.of());
 
   /** What one run reads: the new files' records and what their schema looked like. */
   public record FileBatch(Dataset<Row> records, List<String> files, CheckResult schemaDrift) {}
@@ -79,9 +93,7 @@ public final class FileReader {
     StructType declared = StructType.fromDDL(source.schema());
     if (files.isEmpty()) {
       return new FileBatch(
-          emptyBatch(spark, declared, source.changeKeyColumns()),
-          files,
-          drift(List.of(), List.of(), List.of()));
+          emptyBatch(spark, declared, source.changeKeyColumns()), files, AS_DECLARED);
     }
     String[] paths = files.toArray(String[]::new);
     if (source.format().equals("parquet")) {
@@ -94,10 +106,10 @@ public final class FileReader {
               declared,
               source.changeKeyColumns()),
           files,
-          drift(List.of(), List.of(), List.of()));
+          AS_DECLARED);
     }
     StructType parsed = declared;
-    CheckResult drift = drift(List.of(), List.of(), List.of());
+    CheckResult drift = AS_DECLARED;
     if (source.format().equals("json")) {
       StructType arriving = spark.read().options(source.options()).json(paths).schema();
       parsed = withNewFields(declared, arriving);
@@ -130,12 +142,61 @@ public final class FileReader {
     } else {
       record = from_json(col("value"), withCorrupt, options);
     }
+    // Like Spark's own JSON and CSV readers, a line of nothing but white space holds no record.
+    Column blank = col("value").rlike("^\\s*$");
     Dataset<Row> records =
         lines
-            .where(col("value").notEqual(""))
+            .observe(BLANK_LINES, count_if(blank).as("lines"))
+            .where(not(blank))
             .select(record.as("record"), col("_source"), col("_line"))
             .select(col("record.*"), col("_source"), col("_line"));
     return new FileBatch(ordered(records, parsed, source.changeKeyColumns()), files, drift);
+  }
+
+  /**
+   * The well-formedness result of a run's candidate: names the files and lines of a few malformed
+   * records and counts the blank lines skipped. Call it after the candidate was computed.
+   */
+  public static CheckResult describeWellFormed(CheckResult result, Dataset<Row> candidate) {
+    String observed = result.observed();
+    String message = result.message();
+    if (result.failingRows() > 0
+        && Arrays.asList(candidate.columns()).containsAll(List.of("_source", "_line"))) {
+      List<String> locations =
+          candidate
+              .where(col(CORRUPT_RECORD).isNotNull())
+              .select(col("_source"), col("_line"))
+              .orderBy(col("_source"), col("_line"))
+              .limit(MALFORMED_EXAMPLES)
+              .collectAsList()
+              .stream()
+              .map(row -> row.getString(0) + ":" + row.getLong(1))
+              .toList();
+      message =
+          String.format(
+              "%d malformed records %s, e.g. %s",
+              result.failingRows(),
+              result.severity() == Severity.QUARANTINE
+                  ? "quarantined"
+                  : "kept in " + CORRUPT_RECORD,
+              String.join(", ", locations));
+    }
+    Option<Row> blank = candidate.queryExecution().observedMetrics().get(BLANK_LINES);
+    long blankLines = blank.isDefined() ? blank.get().getLong(0) : 0;
+    if (blankLines > 0) {
+      String skipped = String.format("; %d blank lines skipped", blankLines);
+      observed += skipped;
+      message += skipped;
+    }
+    return new CheckResult(
+        result.expectation(),
+        result.rule(),
+        result.severity(),
+        result.status(),
+        observed,
+        result.threshold(),
+        result.failingRows(),
+        message);
   }
 
   /**
@@ -187,50 +248,84 @@ public final class FileReader {
   }
 
   private static CheckResult compare(StructType declared, StructType arriving) {
-    Map<String, StructField> arrived = new HashMap<>();
-    for (StructField field : arriving.fields()) {
-      arrived.put(field.name(), field);
-    }
+    Set<String> declaredNames = new HashSet<>(Arrays.asList(declared.fieldNames()));
     List<String> added = new ArrayList<>();
     for (StructField field : arriving.fields()) {
-      if (!Arrays.asList(declared.fieldNames()).contains(field.name())
-          && !field.name().equals(CORRUPT_RECORD)) {
+      if (!declaredNames.contains(field.name()) && !field.name().equals(CORRUPT_RECORD)) {
         added.add(field.name() + " " + field.dataType().simpleString());
       }
     }
-    List<String> missing = new ArrayList<>();
-    List<String> retyped = new ArrayList<>();
-    for (StructField field : declared.fields()) {
-      StructField found = arrived.get(field.name());
-      if (found == null) {
-        missing.add(field.name());
-      } else if (!fits(found, field)) {
+    Comparison comparison = new Comparison();
+    comparison.fields("", declared, arriving);
+    return drift(added, comparison.missing, comparison.retyped, comparison.unread);
+  }
+
+  /** Declared fields compared with the arriving ones, into structs, arrays and maps. */
+  private static final class Comparison {
+    final List<String> missing = new ArrayList<>();
+    final List<String> retyped = new ArrayList<>();
+    final List<String> unread = new ArrayList<>();
+
+    void fields(String prefix, StructType declared, StructType arriving) {
+      Map<String, StructField> arrived = new HashMap<>();
+      for (StructField field : arriving.fields()) {
+        arrived.put(field.name(), field);
+      }
+      Set<String> declaredNames = new HashSet<>(Arrays.asList(declared.fieldNames()));
+      for (StructField field : declared.fields()) {
+        StructField found = arrived.get(field.name());
+        if (found == null) {
+          missing.add(prefix + field.name());
+        } else {
+          types(prefix + field.name(), field.dataType(), found.dataType());
+        }
+      }
+      if (!prefix.isEmpty()) {
+        for (StructField field : arriving.fields()) {
+          if (!declaredNames.contains(field.name())) {
+            unread.add(prefix + field.name());
+          }
+        }
+      }
+    }
+
+    void types(String name, DataType declared, DataType found) {
+      if (declared instanceof StructType declaredStruct
+          && found instanceof StructType foundStruct) {
+        fields(name + ".", declaredStruct, foundStruct);
+      } else if (declared instanceof ArrayType declaredArray
+          && found instanceof ArrayType foundArray) {
+        types(name + "[]", declaredArray.elementType(), foundArray.elementType());
+      } else if (declared instanceof MapType declaredMap && found instanceof MapType foundMap) {
+        types(name + "{}", declaredMap.valueType(), foundMap.valueType());
+      } else if (!fits(found, declared)) {
         retyped.add(
             String.format(
                 "%s arrives as %s, declared %s",
-                field.name(), found.dataType().simpleString(), field.dataType().simpleString()));
+                name, found.simpleString(), declared.simpleString()));
       }
     }
-    return drift(added, missing, retyped);
   }
 
   /** Whether values inferred as {@code found} parse as the declared type. */
-  private static boolean fits(StructField found, StructField declared) {
-    if (found.dataType().equals(declared.dataType())
-        || declared.dataType().equals(DataTypes.StringType)) {
+  private static boolean fits(DataType found, DataType declared) {
+    if (found.equals(declared) || declared.equals(DataTypes.StringType)) {
       return true;
     }
-    boolean integral =
-        found.dataType().equals(DataTypes.LongType)
-            || found.dataType().equals(DataTypes.IntegerType);
+    boolean integral = found.equals(DataTypes.LongType) || found.equals(DataTypes.IntegerType);
     return integral
-        && (declared.dataType().equals(DataTypes.IntegerType)
-            || declared.dataType().equals(DataTypes.LongType)
-            || declared.dataType().equals(DataTypes.DoubleType)
-            || declared.dataType() instanceof org.apache.spark.sql.types.DecimalType);
+        && (declared.equals(DataTypes.IntegerType)
+            || declared.equals(DataTypes.LongType)
+            || declared.equals(DataTypes.DoubleType)
+            || declared instanceof DecimalType);
   }
 
-  private static CheckResult drift(List<String> added, List<String> missing, List<String> retyped) {
+  /**
+   * The schema drift finding. Fields a declared struct gained ({@code unread}) are not drift: the
+   * struct reads only its declared fields; they are named in a passing result.
+   */
+  private static CheckResult drift(
+      List<String> added, List<String> missing, List<String> retyped, List<String> unread) {
     List<String> findings = new ArrayList<>();
     if (!added.isEmpty()) {
       findings.add("new columns, ingested: " + added);
@@ -241,17 +336,19 @@ public final class FileReader {
     if (!retyped.isEmpty()) {
       findings.add("retyped columns, their records kept in _corrupt_record: " + retyped);
     }
+    String notRead = unread.isEmpty() ? "" : "; nested fields not declared, not read: " + unread;
     return new CheckResult(
         "schema_drift",
         "SchemaDrift",
         Severity.WARN,
         findings.isEmpty() ? CheckStatus.PASSED : CheckStatus.FAILED,
-        findings.isEmpty() ? "as declared" : String.join("; ", findings),
+        (findings.isEmpty() ? "as declared" : String.join("; ", findings)) + notRead,
         "the declared source schema",
         0,
-        findings.isEmpty()
-            ? "the files match the declared schema"
-            : "schema drift in the landed files: " + String.join("; ", findings));
+        (findings.isEmpty()
+                ? "the files match the declared schema"
+                : "schema drift in the landed files: " + String.join("; ", findings))
+            + notRead);
   }
 
   private static Set<String> ingestedFiles(

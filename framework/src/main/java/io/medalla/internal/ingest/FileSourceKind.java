@@ -8,6 +8,7 @@ import io.medalla.api.SourceBatch;
 import io.medalla.api.SourceKind;
 import io.medalla.internal.quality.CheckResult;
 import io.medalla.internal.quality.CheckStatus;
+import io.medalla.internal.quality.Provenance;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Landing files ({@link FileReader}): each file of a date's folder is ingested once, the bronze
  * table being the record of the files it holds. Every record is checked to have parsed ({@link
- * #WELL_FORMED}, a warning) and the files' schema is compared with the declared one.
+ * Provenance#WELL_FORMED}, a warning) and the files' schema is compared with the declared one.
  */
 public final class FileSourceKind implements SourceKind<FileSource> {
-  /** The check that every ingested file record parsed. */
-  public static final String WELL_FORMED = "well_formed";
-
   private static final Logger LOG = LoggerFactory.getLogger(FileSourceKind.class);
 
   @Override
@@ -36,7 +34,9 @@ public final class FileSourceKind implements SourceKind<FileSource> {
     LOG.info("Ingesting {} new files of {}", batch.files().size(), source.describe());
     return new SourceBatch(
         batch.records(),
-        List.of(Expect.satisfies(WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL").warn()),
+        List.of(
+            Expect.satisfies(Provenance.WELL_FORMED, FileReader.CORRUPT_RECORD + " IS NULL")
+                .warn()),
         List.of(finding(batch.schemaDrift())));
   }
 

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import io.medalla.api.ErrorCode;
 import io.medalla.api.Expectation;
+import io.medalla.api.Layer;
 import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.Rule;
@@ -93,21 +94,7 @@ public final class QualityGate {
           results, candidate, candidateRows, Optional.empty(), 0, audit.metrics());
     }
     Dataset<Row> flagged =
-        audit
-            .data()
-            .withColumn(
-                "_failed_rules",
-                expr(
-                    audit.passPredicates().entrySet().stream()
-                        .filter(entry -> entry.getKey().severity() == Severity.QUARANTINE)
-                        .map(
-                            entry ->
-                                String.format(
-                                    "CASE WHEN NOT (%s) THEN '%s' END",
-                                    entry.getValue(), entry.getKey().name()))
-                        .collect(
-                            Collectors.joining(
-                                ", ", "filter(array(", "), rule -> rule IS NOT NULL)"))));
+        audit.data().withColumn("_failed_rules", expr(failedRules(audit.passPredicates())));
     Column[] candidateColumns =
         Arrays.stream(candidate.columns())
             .map(column -> col(quoted(column)))
@@ -120,10 +107,9 @@ public final class QualityGate {
     Dataset<Row> publishable =
         flagged.where(expr("size(_failed_rules) = 0")).select(candidateColumns);
     Column logicalDate = lit(java.sql.Date.valueOf(context.logicalDate()));
-    Dataset<Row> quarantined =
-        flagged
-            .where(expr("size(_failed_rules) > 0"))
-            .select(
+    List<Column> quarantineColumns =
+        new ArrayList<>(
+            List.of(
                 lit(context.runId()).as("run_id"),
                 // A partitioned table's record belongs to its partition's date.
                 spec.partitionColumn()
@@ -132,7 +118,18 @@ public final class QualityGate {
                     .as("logical_date"),
                 col("_failed_rules").as("failed_rules"),
                 to_json(struct(recordColumns)).as("record"),
-                current_timestamp().as("quarantined_at"));
+                current_timestamp().as("quarantined_at")));
+    quarantineColumns.addAll(Provenance.quarantineColumns(flagged));
+    Dataset<Row> quarantined =
+        Provenance.withRawRecords(
+            flagged
+                .where(expr("size(_failed_rules) > 0"))
+                .select(quarantineColumns.toArray(Column[]::new)),
+            spec.output().layer(),
+            spec.inputs().stream()
+                .filter(input -> input.layer() == Layer.BRONZE)
+                .map(context::read)
+                .toList());
     return new QualityVerdict(
         results,
         publishable,
@@ -140,6 +137,34 @@ public final class QualityGate {
         Optional.of(quarantined),
         quarantinedRows,
         audit.metrics());
+  }
+
+  /**
+   * The names of the quarantine rules a row fails, as SQL. A record that did not parse fails only
+   * {@link Provenance#WELL_FORMED}: its other values were never read.
+   */
+  private static String failedRules(Map<Expectation, String> passes) {
+    List<Map.Entry<Expectation, String>> quarantining =
+        passes.entrySet().stream()
+            .filter(entry -> entry.getKey().severity() == Severity.QUARANTINE)
+            .toList();
+    String failing =
+        quarantining.stream()
+            .map(
+                entry ->
+                    String.format(
+                        "CASE WHEN NOT (%s) THEN '%s' END",
+                        entry.getValue(), entry.getKey().name()))
+            .collect(Collectors.joining(", ", "filter(array(", "), rule -> rule IS NOT NULL)"));
+    return quarantining.stream()
+        .filter(entry -> entry.getKey().name().equals(Provenance.WELL_FORMED))
+        .findFirst()
+        .map(
+            entry ->
+                String.format(
+                    "CASE WHEN NOT (%s) THEN array('%s') ELSE %s END",
+                    entry.getValue(), Provenance.WELL_FORMED, failing))
+        .orElse(failing);
   }
 
   private static void requireOutputColumns(

@@ -170,7 +170,12 @@ public final class QualityStore {
     Dataset<Row> rows =
         records.orElseGet(() -> spark.createDataFrame(List.of(), QUARANTINE_SCHEMA));
     DataFrameWriter<Row> writer =
-        rows.write().format("delta").partitionBy("logical_date").option("userMetadata", runId);
+        rows.write()
+            .format("delta")
+            .partitionBy("logical_date")
+            .option("userMetadata", runId)
+            // Quarantines written before provenance was recorded gain its columns.
+            .option("mergeSchema", "true");
     if (adding) {
       writer.mode("append");
     } else {
@@ -185,7 +190,7 @@ public final class QualityStore {
   public static final StructType QUARANTINE_SCHEMA =
       StructType.fromDDL(
           "run_id STRING, logical_date DATE, failed_rules ARRAY<STRING>, record STRING,"
-              + " quarantined_at TIMESTAMP");
+              + " quarantined_at TIMESTAMP, source STRING, line BIGINT, raw_record STRING");
 
   /** The check results of a table, or an empty frame before the first check. */
   public Dataset<Row> results(TableId table) {

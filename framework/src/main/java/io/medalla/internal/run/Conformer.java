@@ -3,6 +3,7 @@ package io.medalla.internal.run;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
+import io.medalla.api.Columns;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.Layer;
 import io.medalla.api.MedallaException;
@@ -21,8 +22,9 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Gives a transformation's output its layer's shape: drops metadata columns inherited from other
- * layers, rejects other {@code _}-prefixed columns, checks keys and partition column, and appends
- * the layer's metadata columns.
+ * layers (but keeps bronze's provenance columns, {@link Columns#PROVENANCE}, for the quarantine),
+ * rejects other {@code _}-prefixed columns, checks keys and partition column, and appends the
+ * layer's metadata columns.
  */
 final class Conformer {
   private static final Set<String> ALL_METADATA_COLUMNS =
@@ -50,6 +52,9 @@ final class Conformer {
       if (!column.startsWith("_")) {
         kept.add(output.col(column));
       } else if (layer == Layer.BRONZE && SOURCE_COLUMNS.contains(column)) {
+        kept.add(output.col(column));
+      } else if (Columns.PROVENANCE.contains(column)) {
+        // Kept for the quarantine; stripped before publishing.
         kept.add(output.col(column));
       } else if (spec.changeFeed().isPresent() && CHANGE_COLUMNS.contains(column)) {
         kept.add(output.col(column));

@@ -27,12 +27,12 @@ import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.config.Redaction;
 import io.medalla.internal.ingest.FileReader;
-import io.medalla.internal.ingest.FileSourceKind;
 import io.medalla.internal.ingest.SourceKinds;
 import io.medalla.internal.ops.Alerts;
 import io.medalla.internal.ops.RunListeners;
 import io.medalla.internal.quality.CheckResult;
 import io.medalla.internal.quality.CheckStatus;
+import io.medalla.internal.quality.Provenance;
 import io.medalla.internal.quality.QualityGate;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.quality.QualityVerdict;
@@ -74,7 +74,6 @@ import org.slf4j.MDC;
 public final class PipelineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
 
-  private static final int MALFORMED_EXAMPLES = 10;
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -253,10 +252,11 @@ public final class PipelineRunner {
           records.checks(),
           records.findings().stream().map(CheckResult::of).toList());
     }
-    if (pipeline instanceof SilverPipeline silver) {
-      return new Transformed(silver.transform(context), List.of(), List.of());
-    }
-    return new Transformed(((GoldPipeline) pipeline).transform(context), List.of(), List.of());
+    Dataset<Row> output =
+        pipeline instanceof SilverPipeline silver
+            ? silver.transform(context)
+            : ((GoldPipeline) pipeline).transform(context);
+    return new Transformed(output, Provenance.checks(pipeline.layer(), output), List.of());
   }
 
   /** Conform: the output in its layer's shape, cached for the audit and the publish. */
@@ -322,8 +322,8 @@ public final class PipelineRunner {
     List<CheckResult> results = new ArrayList<>(transformed.findings());
     for (CheckResult result : gated.results()) {
       results.add(
-          result.expectation().equals(FileSourceKind.WELL_FORMED) && result.failingRows() > 0
-              ? withMalformedLocations(result, candidate)
+          result.expectation().equals(Provenance.WELL_FORMED)
+              ? FileReader.describeWellFormed(result, candidate)
               : result);
     }
     QualityVerdict verdict =
@@ -369,7 +369,7 @@ public final class PipelineRunner {
             spark,
             warehouse.path(run.spec().output()),
             run.spec(),
-            verdict.publishable(),
+            Provenance.published(run.spec().output().layer(), verdict.publishable()),
             verdict.publishableRows(),
             run.runId(),
             plan.dates(),
@@ -417,34 +417,6 @@ public final class PipelineRunner {
     RunResult result = new RunResult(record, Optional.empty(), Optional.empty());
     listeners.ended(result);
     return result;
-  }
-
-  /** The well-formedness result, naming the files and lines of a few malformed records. */
-  private static CheckResult withMalformedLocations(CheckResult result, Dataset<Row> candidate) {
-    List<String> locations =
-        candidate
-            .where(col(FileReader.CORRUPT_RECORD).isNotNull())
-            .select(col("_source"), col("_line"))
-            .orderBy(col("_source"), col("_line"))
-            .limit(MALFORMED_EXAMPLES)
-            .collectAsList()
-            .stream()
-            .map(row -> row.getString(0) + ":" + row.getLong(1))
-            .toList();
-    String message =
-        String.format(
-            "%d malformed records kept in %s, e.g. %s",
-            result.failingRows(), FileReader.CORRUPT_RECORD, String.join(", ", locations));
-    LOG.warn("{}", message);
-    return new CheckResult(
-        result.expectation(),
-        result.rule(),
-        result.severity(),
-        result.status(),
-        result.observed(),
-        result.threshold(),
-        result.failingRows(),
-        message);
   }
 
   /**

@@ -71,6 +71,45 @@ class TestSecret {
   }
 
   @Test
+  void testCredentialsOfARegisteredJdbcUrlAreMaskedWhereverTheyAppear() {
+    Secret secret = Secret.reference("env:TEST_SECRET_JDBC_URL");
+    secret.reveal(
+        Map.of(
+            "TEST_SECRET_JDBC_URL",
+            "jdbc:postgresql://db.example:5432/shop?user=reporting&password=pw4Shop"));
+
+    assertThat(Redaction.redact("FATAL: password pw4Shop rejected for user reporting"))
+        .as("a password is masked on its own, a user name only inside a URL")
+        .isEqualTo("FATAL: password ****** rejected for user reporting");
+    assertThat(
+            Redaction.redact(
+                "jdbc:postgresql://db.example:5432/shop?user=reporting&password=pw4Shop"))
+        .isEqualTo(Redaction.MASK);
+  }
+
+  @Test
+  void testCredentialsInsideAnyJdbcUrlAreMaskedEvenWhenNotRegistered() {
+    assertThat(
+            Redaction.redact(
+                "Cannot connect to jdbc:postgresql://db:5432/shop?user=alice&password=Wonder1and"
+                    + "&ssl=true"))
+        .isEqualTo(
+            "Cannot connect to jdbc:postgresql://db:5432/shop?user=******&password=******"
+                + "&ssl=true");
+    assertThat(Redaction.redact("url jdbc:mysql://alice:Wonder1and@db:3306/shop failed"))
+        .isEqualTo("url jdbc:mysql://******@db:3306/shop failed");
+    assertThat(
+            Redaction.redact(
+                "jdbc:sqlserver://db:1433;databaseName=shop;user=alice;password=W0nder;"))
+        .isEqualTo("jdbc:sqlserver://db:1433;databaseName=shop;user=******;password=******;");
+    assertThat(Redaction.redact("{\"url\":\"jdbc:postgresql://db/shop?password=Wonder1and\"}"))
+        .isEqualTo("{\"url\":\"jdbc:postgresql://db/shop?password=******\"}");
+    assertThat(Redaction.redact("abfss://container@account.dfs.core.windows.net/warehouse"))
+        .as("a user part without a password is no credential")
+        .isEqualTo("abfss://container@account.dfs.core.windows.net/warehouse");
+  }
+
+  @Test
   void testShortValuesAreNotMasked() {
     Redaction.register("abc");
 

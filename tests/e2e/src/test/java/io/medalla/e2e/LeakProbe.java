@@ -40,12 +40,23 @@ public final class LeakProbe {
                 Map.of()));
     Logging.configure(settings.get(ConfigKeys.LOG_FORMAT), settings.get(ConfigKeys.LOG_LEVEL));
     PipelineRunner runner = new PipelineRunner(SparkSessions.getOrCreate(settings), settings);
-    RunResult result = runner.run(new LeakingPipeline(), LocalDate.of(2026, 11, 1), Map.of());
+    RunResult result =
+        runner.run(
+            new LeakingPipeline(
+                "Cannot reach " + System.getenv("PROBE_WEBHOOK_URL") + " from the executor"),
+            LocalDate.of(2026, 11, 1),
+            Map.of());
     System.exit(result.exitStatus());
   }
 
-  /** Fails with a message that quotes the secret webhook URL, as careless libraries do. */
+  /** Fails with a message that quotes a secret, as careless libraries do. */
   static final class LeakingPipeline extends GoldPipeline {
+    private final String message;
+
+    LeakingPipeline(String message) {
+      this.message = message;
+    }
+
     @Override
     public PipelineSpec spec() {
       return PipelineSpec.builder("gold_probe.leak")
@@ -56,8 +67,7 @@ public final class LeakProbe {
 
     @Override
     public Dataset<Row> transform(RunContext context) {
-      throw new IllegalStateException(
-          "Cannot reach " + System.getenv("PROBE_WEBHOOK_URL") + " from the executor");
+      throw new IllegalStateException(message);
     }
   }
 }

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.medalla.api.RunResult;
 import io.medalla.testkit.SharedSpark;
+import io.medalla.testkit.TestWarehouse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -125,5 +129,43 @@ class TestSecretsAndAlerts {
             .doesNotContain(TOKEN);
       }
     }
+  }
+
+  @Test
+  void credentialsInsideAJdbcUrlAreMaskedInTheErrorTheLedgerAndTheAlert() throws Exception {
+    Path secret =
+        Files.writeString(
+            directory.resolve("webhook-url"),
+            "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts");
+    TestWarehouse warehouse =
+        TestWarehouse.create(
+            directory,
+            Map.of(
+                "medalla.alert.sinks",
+                "log,webhook",
+                "medalla.alert.webhook.url",
+                "file:" + secret));
+
+    RunResult run =
+        warehouse.run(
+            new LeakProbe.LeakingPipeline(
+                "Cannot connect to jdbc:postgresql://db.internal:5432/shop?user=reporting"
+                    + "&password=Sup3rSecret&ssl=true, nor to"
+                    + " jdbc:postgresql://reporting:Sup3rSecret@db.internal/shop"),
+            LocalDate.of(2026, 11, 1));
+
+    assertThat(run.exitStatus()).isEqualTo(1);
+    String ledgerMessage = warehouse.ledger().first().getAs("error_message");
+    assertThat(received).hasSize(1);
+    for (String written : List.of(run.record().errorMessage().orElseThrow(), ledgerMessage)) {
+      assertThat(written)
+          .isEqualTo(
+              "Cannot connect to jdbc:postgresql://db.internal:5432/shop?user=******"
+                  + "&password=******&ssl=true, nor to jdbc:postgresql://******@db.internal/shop");
+    }
+    assertThat(received.get(0))
+        .contains("user=******&password=******")
+        .doesNotContain("Sup3rSecret")
+        .doesNotContain("reporting");
   }
 }

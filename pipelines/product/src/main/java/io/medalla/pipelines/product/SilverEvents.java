@@ -5,22 +5,26 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_timestamp;
 
+import io.medalla.api.Columns;
 import io.medalla.api.Expect;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import io.medalla.api.SilverPipeline;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 
 /**
  * Typed, deduplicated product events of one UTC day. An event belongs to the day it occurred on,
  * whichever day's batch brought it; a repeated event id is kept once (the first ingested copy). A
  * record whose time is missing or unreadable belongs to its batch's day. Records breaking the event
- * contract (no id, user or time; an unknown event type or platform) are quarantined with their
- * reasons, never dropped.
+ * contract (no id, user or time; an unknown event type or platform) and lines that did not parse
+ * are quarantined with their reasons, file, line and raw record, never dropped.
  */
 public final class SilverEvents extends SilverPipeline {
   /** The event types the apps send, in funnel order. */
@@ -74,16 +78,21 @@ public final class SilverEvents extends SilverPipeline {
     Column firstCopy =
         row_number()
             .over(Window.partitionBy("event_id").orderBy(col("_ingested_at"), col("_source")));
+    List<String> columns =
+        new ArrayList<>(
+            List.of(
+                "event_id",
+                "user_id",
+                "session_id",
+                "event_type",
+                "platform",
+                "occurred_at",
+                "event_date"));
+    // Where each event came from, so a quarantined one is traced to its file and line.
+    columns.addAll(Columns.PROVENANCE);
     return typed
         .withColumn("copy", firstCopy)
         .where(col("event_id").isNull().or(col("copy").equalTo(1)))
-        .select(
-            "event_id",
-            "user_id",
-            "session_id",
-            "event_type",
-            "platform",
-            "occurred_at",
-            "event_date");
+        .select(columns.stream().map(functions::col).toArray(Column[]::new));
   }
 }

@@ -1,5 +1,6 @@
 package io.medalla.internal.cdc;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medalla.api.BronzePipeline;
@@ -8,7 +9,12 @@ import io.medalla.api.ChangeFeed;
 import io.medalla.api.FileSource;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
+import io.medalla.api.RunMode;
+import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
+import io.medalla.api.TableId;
+import io.medalla.internal.quality.QualityStore;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -65,6 +71,18 @@ class TestChangeDataCapture {
               + "\"source\":{\"lsn\":%d,\"ts_ms\":%d}}",
           before, after, op, timestamp() + 5, lsn, timestamp());
     }
+
+    /** The event as Debezium's PostgreSQL connector writes it: a source block of many fields. */
+    String debeziumJson() {
+      return json()
+          .replace(
+              "\"source\":{",
+              "\"source\":{\"version\":\"2.7.3.Final\",\"connector\":\"postgresql\","
+                  + "\"name\":\"shop\",\"snapshot\":\"false\",\"db\":\"shop\","
+                  + "\"schema\":\"public\",\"table\":\"customers\",\"txId\":"
+                  + (700 + lsn)
+                  + ",\"xmin\":null,");
+    }
   }
 
   /** A source history: creates, updates, deletes and a re-create, in LSN order. */
@@ -118,6 +136,48 @@ class TestChangeDataCapture {
                         + " AS BIGINT)")
                 .count())
         .isZero();
+  }
+
+  @Test
+  void realDebeziumEnvelopesRaiseNoDriftAndBronzeRowsAreCountedOnce() {
+    TestWarehouse warehouse = TestWarehouse.create(directory);
+    List<Event> history = sourceHistory();
+    BronzeCustomers bronze = new BronzeCustomers(FileSource.debezium(FOLDER, "id BIGINT"));
+    List<RunResult> silverRuns = new ArrayList<>();
+    for (int day = 0; day < 2; day++) {
+      LocalDate date = FIRST_DAY.plusDays(day);
+      List<Event> events = day == 0 ? history.subList(0, 8) : history.subList(8, history.size());
+      warehouse.land(
+          FOLDER, date, "changes.jsonl", events.stream().map(Event::debeziumJson).toList());
+      RunResult ingested = warehouse.run(bronze, date);
+
+      Row drift =
+          new QualityStore(
+                  warehouse.spark(),
+                  warehouse.warehouse(),
+                  CommitRetry.fromSettings(warehouse.settings()))
+              .results(TableId.parse("bronze_cdc.customers"))
+              .where(col("run_id").equalTo(ingested.record().runId()))
+              .where(col("expectation").equalTo("schema_drift"))
+              .first();
+      assertThat(drift.<String>getAs("status"))
+          .as("a source block with more fields than declared: %s", drift.<String>getAs("message"))
+          .isEqualTo("PASSED");
+      silverRuns.add(warehouse.run(new Customers(), date));
+      silverRuns.add(
+          warehouse
+              .runner()
+              .run(new CustomerHistory(), RunRequest.asOf(RunMode.INCREMENTAL, date, Map.of())));
+    }
+
+    long bronzeRows = warehouse.table("bronze_cdc.customers").count();
+    assertThat(bronzeRows).isEqualTo(history.size());
+    assertThat(silverRuns)
+        .allSatisfy(run -> assertThat(run.exitStatus()).isZero())
+        .extracting(run -> run.record().rowsRead())
+        .as("rows read by each silver run: bronze's 8 rows, then its 15, each counted once")
+        .containsExactly(8L, 8L, 15L, 15L);
+    assertThat(customers(warehouse)).isEqualTo(expectedState(history));
   }
 
   @Test

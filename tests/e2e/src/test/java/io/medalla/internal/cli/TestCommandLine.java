@@ -161,6 +161,87 @@ class TestCommandLine {
   }
 
   @Test
+  void listAlignsEveryColumnWhateverTheLengthOfItsValues() {
+    CliRunner.Outcome outcome = cli.run("list");
+
+    assertThat(outcome.status()).isZero();
+    List<String> lines = outcome.out().lines().toList();
+    String header = lines.get(0);
+    assertThat(lines).hasSize(13).anyMatch(line -> line.contains("product-analytics@medalla.dev"));
+    for (String column : List.of("layer", "write mode", "owner", "inputs")) {
+      int start = header.indexOf(column);
+      assertThat(lines)
+          .as("column %s starts at %d on every line", column, start)
+          .allSatisfy(
+              line -> {
+                assertThat(line.charAt(start - 1)).as(line).isEqualTo(' ');
+                assertThat(line.charAt(start)).as(line).isNotEqualTo(' ');
+              });
+    }
+  }
+
+  @Test
+  void aWarehouseThatIsARegularFileExitsTwoNamingThePathAndWhatIsAllowed() throws Exception {
+    Path file = Files.writeString(directory.resolve("warehouse.txt"), "not a directory");
+
+    for (String[] command :
+        List.of(
+            new String[] {"run", "bronze_product.events", "--date", "2026-11-01"},
+            new String[] {"status"})) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--warehouse", file.toString()));
+      CliRunner.Outcome outcome = cli.run(args.toArray(String[]::new));
+
+      assertThat(outcome.status()).as(outcome.err()).isEqualTo(2);
+      assertThat(outcome.err())
+          .contains("invalid value for medalla.warehouse (command-line option --warehouse)")
+          .contains(file.toString())
+          .contains("a regular file")
+          .contains("allowed: a local directory (created when missing) or a Hadoop URI")
+          .doesNotContain("Delta")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void aLiteralJdbcUrlIsRefusedWithoutEchoingItsCredentials() {
+    for (String url :
+        List.of(
+            "jdbc:postgresql://db.internal:5432/shop?user=admin&password=Sup3rSecret",
+            "jdbc:postgresql://admin:Sup3rSecret@db.internal:5432/shop")) {
+      for (String key : List.of("medalla.connections", "medalla.connections.shop_db.url")) {
+        CliRunner.Outcome outcome = cli.run("validate", "--set", key + "=" + url);
+
+        assertThat(outcome.status()).isEqualTo(2);
+        assertThat(outcome.err())
+            .contains("invalid value for medalla.connections")
+            .contains("secret reference")
+            .doesNotContain("Sup3rSecret")
+            .doesNotContain("admin")
+            .doesNotContain("db.internal");
+      }
+    }
+  }
+
+  @Test
+  void aLiteralWebhookUrlMustBeASecretReferenceAndIsNotReportedMissing() {
+    CliRunner.Outcome outcome =
+        cli.run(
+            "validate",
+            "--set",
+            "medalla.alert.sinks=log,webhook",
+            "--set",
+            "medalla.alert.webhook.url=https://hooks.example.com/services/T0KEN");
+
+    assertThat(outcome.status()).isEqualTo(2);
+    assertThat(outcome.err())
+        .contains("invalid value for medalla.alert.webhook.url")
+        .contains("must be a secret reference: env:VARIABLE_NAME or file:/path/to/file")
+        .doesNotContain("missing required key")
+        .doesNotContain("T0KEN");
+  }
+
+  @Test
   void listJsonGivesPipelinesInDependencyOrder() throws Exception {
     CliRunner.Outcome outcome = cli.run("list", "--json");
 

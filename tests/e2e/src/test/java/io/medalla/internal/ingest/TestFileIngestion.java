@@ -13,6 +13,8 @@ import io.medalla.api.TableId;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
+import io.medalla.pipelines.product.BronzeEvents;
+import io.medalla.pipelines.product.SilverEvents;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -118,6 +120,54 @@ class TestFileIngestion {
   }
 
   @Test
+  void blankAndWhitespaceOnlyLinesAreSkippedAlikeAndCounted() {
+    for (FileSource source :
+        List.of(
+            FileSource.jsonLines("files/items", SCHEMA), FileSource.csv("files/items", SCHEMA))) {
+      TestWarehouse fresh = TestWarehouse.create(directory.resolve(source.format()));
+      boolean json = source.format().equals("json");
+      List<String> lines = new java.util.ArrayList<>(json ? List.of() : List.of("id,qty,note"));
+      lines.addAll(
+          List.of(
+              json ? item("ok1", 1) : "ok1,1,n",
+              "   ",
+              "",
+              " \t ",
+              json ? item("ok2", 2) : "ok2,2,n",
+              json ? "{\"id\": \"truncated\", \"qty\": " : "bad,one,n"));
+      fresh.land("files/items", DAY, "items." + source.format(), lines);
+
+      RunResult run = fresh.run(new Items(source, false), DAY);
+
+      assertThat(run.exitStatus()).isZero();
+      Dataset<Row> bronze = fresh.table("bronze_files.items");
+      assertThat(bronze.count()).as(source.format()).isEqualTo(3);
+      assertThat(bronze.where("_corrupt_record IS NULL AND id IS NULL").count())
+          .as("%s: no all-null row that is not flagged malformed", source.format())
+          .isZero();
+      assertThat(
+              bronze
+                  .where(col("_corrupt_record").isNotNull())
+                  .select("_line")
+                  .as(org.apache.spark.sql.Encoders.LONG())
+                  .collectAsList())
+          .containsExactly((long) lines.size());
+      Row wellFormed =
+          new QualityStore(
+                  fresh.spark(), fresh.warehouse(), CommitRetry.fromSettings(fresh.settings()))
+              .results(ITEMS)
+              .where(col("run_id").equalTo(run.record().runId()))
+              .where(col("expectation").equalTo("well_formed"))
+              .first();
+      assertThat(wellFormed.<Long>getAs("failing_rows")).isEqualTo(1);
+      assertThat(wellFormed.<String>getAs("observed")).contains("3 blank lines skipped");
+      assertThat(wellFormed.<String>getAs("message"))
+          .contains("1 malformed records kept in _corrupt_record")
+          .contains("3 blank lines skipped");
+    }
+  }
+
+  @Test
   void csvRowsWithTheWrongShapeAreKeptWithTheirLine() {
     warehouse.land(
         "files/items",
@@ -162,6 +212,58 @@ class TestFileIngestion {
             "retyped columns, their records kept in _corrupt_record: [qty arrives as string,"
                 + " declared int]");
     assertThat(bronze().count()).isEqualTo(3);
+  }
+
+  @Test
+  void badRecordsAreTracedFromTheirFileAndLineIntoSilversQuarantine() {
+    LocalDate day = LocalDate.of(2026, 11, 2);
+    Path file =
+        warehouse.land(
+            BronzeEvents.LANDING_FOLDER,
+            day,
+            "events.jsonl",
+            List.of(
+                event("e1", "2026-11-02T08:00:00Z"),
+                "{\"event_id\":\"t1\",\"user_id\":1,",
+                "this is not json",
+                event("e2", "yesterday at noon"),
+                event("e3", "2026-11-02T21:00:00Z")));
+    assertThat(warehouse.run(new BronzeEvents(), day).exitStatus()).isZero();
+
+    RunResult silver = warehouse.run(new SilverEvents(), day);
+
+    assertThat(silver.exitStatus()).as(silver.record().errorMessage().orElse("")).isZero();
+    assertThat(silver.record().rowsWritten()).isEqualTo(2);
+    assertThat(silver.record().rowsQuarantined()).isEqualTo(3);
+    assertThat(warehouse.table("silver_product.events").columns())
+        .as("provenance is never published")
+        .doesNotContain("_source", "_line", "_corrupt_record");
+    List<Row> quarantined =
+        warehouse.quarantine("silver_product.events").orderBy("line").collectAsList();
+    assertThat(quarantined)
+        .extracting(row -> row.<String>getAs("source"))
+        .allSatisfy(source -> assertThat(source).endsWith(file.toString()));
+    assertThat(quarantined).extracting(row -> row.<Long>getAs("line")).containsExactly(2L, 3L, 4L);
+    assertThat(quarantined)
+        .extracting(row -> row.getList(row.fieldIndex("failed_rules")).toString())
+        .containsExactly(
+            "[well_formed]", "[well_formed]", "[complete_event_id_user_id_occurred_at]");
+    assertThat(quarantined)
+        .extracting(row -> row.<String>getAs("raw_record"))
+        .containsExactly(
+            "{\"event_id\":\"t1\",\"user_id\":1,",
+            "this is not json",
+            event("e2", "yesterday at noon"));
+    assertThat(quarantined.get(2).<String>getAs("record"))
+        .as("the typed record, which lost the unreadable time")
+        .doesNotContain("yesterday");
+  }
+
+  private static String event(String id, String occurredAt) {
+    return String.format(
+        "{\"event_id\":\"%s\",\"user_id\":7,\"session_id\":\"s7\",\"event_type\":\"page_view\","
+            + "\"platform\":\"web\",\"occurred_at\":\"%s\"}",
+        id, occurredAt);
   }
 
   private static String item(String id, int qty) {
