@@ -38,6 +38,8 @@ class TestConfigLoader {
                 "spark.sql.shuffle.partitions", "8",
                 "spark.databricks.delta.snapshotPartitions", "8",
                 "spark.databricks.delta.merge.materializeSource", "none",
+                "spark.databricks.delta.incremental.commit.enabled", "true",
+                "spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false",
                 "spark.sql.sources.parallelPartitionDiscovery.parallelism", "8",
                 "spark.ui.enabled", "false",
                 "spark.ui.showConsoleProgress", "false",
@@ -468,6 +470,8 @@ class TestConfigLoader {
             Map.entry("spark.databricks.delta.schema.autoMerge.enabled", "true"),
             Map.entry("spark.databricks.delta.snapshotPartitions", "50"),
             Map.entry("spark.databricks.delta.merge.materializeSource", "none"),
+            Map.entry("spark.databricks.delta.incremental.commit.enabled", "true"),
+            Map.entry("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false"),
             Map.entry("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8"));
     assertThat(
             load(Map.of(), Map.of("medalla.spark.conf.spark.ui.enabled", "false"))
