@@ -11,10 +11,12 @@ import java.util.regex.Pattern;
 /**
  * Masks secret values in any text the framework writes: log lines, error messages, ledger rows and
  * alerts. Secrets register themselves when they are read. A secret URL also registers its
- * credentials, path segments and query values of {@value #MIN_PART_LENGTH} or more characters (a
- * password of any maskable length), so a token quoted on its own is masked too; each form is also
- * masked JSON-escaped. Credentials written inside any URL, registered or not ({@code
- * user:password@host}, {@code ?user=…&password=…}, {@code ;password=…;}), are masked as well.
+ * credentials (a password of any maskable length) and the path segments and query values that look
+ * like tokens ({@value #MIN_PART_LENGTH} or more characters mixing letters and digits, so a
+ * database name such as {@code postgres} is not one), so a token quoted on its own is masked too;
+ * each form is also masked JSON-escaped. Credentials written inside any URL, registered or not
+ * ({@code user:password@host}, {@code ?user=…&password=…}, {@code ;password=…;}), are masked as
+ * well.
  */
 public final class Redaction {
   /** What a secret value is replaced with. */
@@ -37,6 +39,9 @@ public final class Redaction {
   private static final Pattern CREDENTIAL_PARAMETER =
       Pattern.compile(
           "(?i)(?<=[?&;](?:" + String.join("|", CREDENTIAL_PARAMETERS) + ")=)[^&;\\s\"'\\\\]+");
+
+  /** A letter and a digit, in either order. */
+  private static final Pattern TOKEN_LIKE = Pattern.compile("\\p{Alpha}.*\\d|\\d.*\\p{Alpha}");
 
   /** Longest first, so a whole secret is masked before the parts it contains. */
   private static final Set<String> SECRETS =
@@ -99,7 +104,7 @@ public final class Redaction {
   }
 
   private static void addPart(String part) {
-    if (part != null && part.length() >= MIN_PART_LENGTH) {
+    if (part != null && part.length() >= MIN_PART_LENGTH && TOKEN_LIKE.matcher(part).find()) {
       add(part);
     }
   }

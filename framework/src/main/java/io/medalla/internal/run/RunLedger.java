@@ -1,8 +1,6 @@
 package io.medalla.internal.run;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,24 +20,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger}. A run appends a {@link
- * RunStatus#RUNNING} row when it starts and its end row when it ends; read, the ledger has one row
- * per run, the end row where there is one, so a run that was killed stays visible as RUNNING. Both
- * writes are small appends, which never conflict with each other: ending a run costs no more than
- * before it had a start row (an update in place would rewrite a file of the ledger on every run).
+ * The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger} with one row per ended run.
+ * A run also appends a {@link RunStatus#RUNNING} row to {@code _ops/run_starts} when it starts;
+ * read, the ledger adds the started runs that have no end row, so a run that was killed stays
+ * visible as RUNNING while the ledger table itself keeps one row per run for whoever queries it.
+ * Both writes are small appends, which never conflict with each other (an update in place would
+ * rewrite a file of the ledger on every run).
  */
 public final class RunLedger {
   /** The ledger's name below {@code _ops}. */
   public static final String TABLE_NAME = "run_ledger";
+
+  /** The started runs' table below {@code _ops}. */
+  public static final String STARTS_TABLE = "run_starts";
 
   /** The ledger's schema. */
   public static final StructType SCHEMA =
@@ -55,15 +55,16 @@ public final class RunLedger {
               + " mode STRING, dates ARRAY<DATE>, input_versions MAP<STRING, BIGINT>");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String LATEST = "__latest";
 
   private final SparkSession spark;
   private final String path;
+  private final String startsPath;
   private final OpsTables tables;
 
   public RunLedger(SparkSession spark, Warehouse warehouse, OpsTables tables) {
     this.spark = spark;
     this.path = warehouse.opsPath(TABLE_NAME);
+    this.startsPath = warehouse.opsPath(STARTS_TABLE);
     this.tables = tables;
   }
 
@@ -72,7 +73,10 @@ public final class RunLedger {
     return path;
   }
 
-  /** Appends one row of a run (its start or its end), tagged with its run id. */
+  /**
+   * Appends one row of a run, tagged with its run id: a {@link RunStatus#RUNNING} row to the
+   * started runs, any other to the ledger.
+   */
   public void record(RunRecord run) {
     Row row =
         RowFactory.create(
@@ -97,7 +101,8 @@ public final class RunLedger {
             run.mode().name(),
             run.dates().stream().map(Date::valueOf).toList(),
             run.inputVersions());
-    tables.append(path, List.of(row), SCHEMA, run.runId());
+    String table = run.status() == RunStatus.RUNNING ? startsPath : path;
+    tables.append(table, List.of(row), SCHEMA, run.runId());
   }
 
   /**
@@ -105,20 +110,15 @@ public final class RunLedger {
    * frame with the ledger's schema before the first run.
    */
   public Dataset<Row> read() {
-    Dataset<Row> rows = rows();
-    Column ending =
-        row_number()
-            .over(
-                Window.partitionBy("run_id")
-                    .orderBy(
-                        when(col("status").equalTo(RunStatus.RUNNING.name()), 1).otherwise(0)));
-    return rows.withColumn(LATEST, ending).where(col(LATEST).equalTo(1)).drop(LATEST);
+    Dataset<Row> ended = rows(path);
+    Dataset<Row> running = rows(startsPath).join(ended.select("run_id"), "run_id", "left_anti");
+    return ended.unionByName(running, true);
   }
 
-  /** Every row as appended, start rows included. */
-  private Dataset<Row> rows() {
-    return DeltaTables.exists(spark, path)
-        ? spark.read().format("delta").load(path)
+  /** The rows of one of the two tables, an empty frame with the ledger's schema before any. */
+  private Dataset<Row> rows(String table) {
+    return DeltaTables.exists(spark, table)
+        ? spark.read().format("delta").load(table)
         : spark.createDataFrame(List.of(), SCHEMA);
   }
 
@@ -127,7 +127,7 @@ public final class RunLedger {
    * input table; empty when it has had none.
    */
   public Optional<Map<TableId, Long>> processedVersions(String pipeline) {
-    Dataset<Row> ledger = rows(); // the statuses below are end rows only
+    Dataset<Row> ledger = rows(path);
     if (!Arrays.asList(ledger.columns()).contains("input_versions")) {
       return Optional.empty();
     }

@@ -110,6 +110,19 @@ class TestSecret {
   }
 
   @Test
+  void testWordsOfARegisteredUrlAreNotTakenForTokens() {
+    Secret.reference("env:TEST_SECRET_PLAIN_JDBC_URL")
+        .reveal(Map.of("TEST_SECRET_PLAIN_JDBC_URL", "jdbc:postgresql://localhost:5432/postgres"));
+    Secret.reference("env:TEST_SECRET_HOOK")
+        .reveal(Map.of("TEST_SECRET_HOOK", "https://hooks.example/services/T0A1B2C3/XyZ9w8v7u6"));
+
+    assertThat(Redaction.redact("driver org.postgresql.Driver, database postgres, services up"))
+        .isEqualTo("driver org.postgresql.Driver, database postgres, services up");
+    assertThat(Redaction.redact("posted to T0A1B2C3 with XyZ9w8v7u6"))
+        .isEqualTo("posted to ****** with ******");
+  }
+
+  @Test
   void testShortValuesAreNotMasked() {
     Redaction.register("abc");
 

@@ -153,7 +153,7 @@ class TestExtensionPoints {
 
   @Test
   void contributingQuotesTheExamplesThisModuleRuns() throws Exception {
-    String contributing = Files.readString(Path.of("..", "CONTRIBUTING.md"));
+    String contributing = Files.readString(Path.of("..", "..", "CONTRIBUTING.md"));
     Path sources = Path.of("src", "test", "java", "io", "medalla", "extensions");
 
     for (String example :

@@ -102,8 +102,11 @@ class TestRunRecording {
   void theAlertGoesOutAndTheSummaryIsPrintedWhenTheLedgerCannotBeWritten() throws Exception {
     Path warehouseRoot = directory.resolve("warehouse");
     Path ledger = warehouseRoot.resolve("_ops").resolve("run_ledger");
+    Path starts = warehouseRoot.resolve("_ops").resolve("run_starts");
     Files.createDirectories(ledger.getParent());
-    Files.writeString(ledger, "not a Delta table\n"); // an unusable warehouse: the ledger is a file
+    for (Path table : List.of(ledger, starts)) { // an unusable warehouse: the ledger is a file
+      Files.writeString(table, "not a Delta table\n");
+    }
     CliRunner cli = new CliRunner(directory, Map.of());
     int alertsBefore = RecordingAlertSink.received("bronze_product.events").size();
 
@@ -127,6 +130,7 @@ class TestRunRecording {
     assertThat(alert.errorCode()).isEqualTo("RUN_FAILED");
     assertThat(alert.logicalDate()).isEqualTo(DAY);
     assertThat(Files.readString(ledger)).isEqualTo("not a Delta table\n");
+    assertThat(Files.readString(starts)).isEqualTo("not a Delta table\n");
   }
 
   @Test
