@@ -30,6 +30,9 @@ import java.util.Set;
  *     refreshes of a partitioned table
  * @param insertOnly whether each key keeps the first row published for it: an incremental run then
  *     reads only the inputs' new commits and inserts the keys the table does not hold yet
+ * @param deduplicationOrder when not empty, rows of the transformation's output sharing a key are
+ *     one record: the first in this order (ascending) is kept and the others are counted as
+ *     deduplicated in the run ledger
  */
 public record PipelineSpec(
     TableId output,
@@ -43,7 +46,8 @@ public record PipelineSpec(
     List<Expectation> expectations,
     Optional<ChangeFeed> changeFeed,
     List<DateDependency> dateDependencies,
-    boolean insertOnly) {
+    boolean insertOnly,
+    List<String> deduplicationOrder) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -54,6 +58,7 @@ public record PipelineSpec(
     keys = List.copyOf(keys);
     expectations = List.copyOf(expectations);
     dateDependencies = List.copyOf(dateDependencies);
+    deduplicationOrder = List.copyOf(deduplicationOrder);
     if (owner == null || owner.isBlank()) {
       throw invalid(output, "owner is required. Declare owner(\"team@example.com\") in the spec");
     }
@@ -102,6 +107,13 @@ public record PipelineSpec(
       throw invalid(
           output,
           "insertOnly() needs keys, and applies to silver and gold tables without a change feed");
+    }
+    if (!deduplicationOrder.isEmpty()
+        && (keys.isEmpty() || changeFeed.isPresent() || output.layer() == Layer.BRONZE)) {
+      throw invalid(
+          output,
+          "deduplicate(...) needs keys, and applies to silver and gold tables without a change"
+              + " feed (a change feed is deduplicated by its own ordering)");
     }
     for (DateDependency dependency : dateDependencies) {
       if (partitionColumn.isEmpty()) {
@@ -216,6 +228,7 @@ public record PipelineSpec(
     private ChangeFeed changeFeed;
     private final List<DateDependency> dateDependencies = new ArrayList<>();
     private boolean insertOnly;
+    private final List<String> deduplicationOrder = new ArrayList<>();
 
     private Builder(TableId output) {
       this.output = output;
@@ -317,6 +330,21 @@ public record PipelineSpec(
       return this;
     }
 
+    /**
+     * Declares that rows sharing a key are copies of one record: the framework keeps the first by
+     * {@code first}, then {@code more} (ascending; any column of the transformation's output,
+     * metadata columns inherited from the input such as bronze's {@code _ingested_at} included) and
+     * counts the others in the run ledger's {@code rows_deduplicated}. Rows with a null key are
+     * kept, for the quality gate to judge.
+     *
+     * @since 0.2.0
+     */
+    public Builder deduplicate(String first, String... more) {
+      deduplicationOrder.add(requireNonNull(first, "first is null"));
+      deduplicationOrder.addAll(List.of(more));
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -331,7 +359,8 @@ public record PipelineSpec(
           expectations,
           Optional.ofNullable(changeFeed),
           dateDependencies,
-          insertOnly);
+          insertOnly,
+          deduplicationOrder);
     }
   }
 }

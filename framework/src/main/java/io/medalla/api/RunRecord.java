@@ -24,6 +24,10 @@ import java.util.Optional;
  * @param rowsProduced rows of the candidate output the transformation produced
  * @param rowsWritten rows the output commit wrote
  * @param rowsQuarantined rows of the candidate output moved to quarantine by the quality gate
+ * @param rowsDeduplicated rows dropped as copies of a record: later copies of a key in the output
+ *     of a pipeline that declares {@code deduplicate(...)}, and rows of an insert-only table whose
+ *     key it already holds; {@code rowsProduced = rowsWritten + rowsQuarantined + rowsDeduplicated}
+ *     for appends, partition overwrites and insert-only runs
  * @param outputVersion the output table's version after the run, if the table exists
  * @param errorCode the stable error code of a failed run
  * @param errorClass the exception class of a failed run
@@ -46,6 +50,7 @@ public record RunRecord(
     long rowsProduced,
     long rowsWritten,
     long rowsQuarantined,
+    long rowsDeduplicated,
     Optional<Long> outputVersion,
     Optional<String> errorCode,
     Optional<String> errorClass,

@@ -256,7 +256,8 @@ class TestPipelineSpec {
             java.util.List.of(),
             java.util.Optional.empty(),
             java.util.List.of(),
-            false);
+            false,
+            java.util.List.of());
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));

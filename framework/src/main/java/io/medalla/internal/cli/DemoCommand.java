@@ -163,12 +163,13 @@ final class DemoCommand implements Callable<Integer> {
     SparkSession spark = context.spark();
     out.println();
     out.printf(
-        "%-40s %4s %10s %10s %11s %10s %7s %8s%n",
+        "%-40s %4s %10s %10s %11s %10s %10s %7s %8s%n",
         "table",
         "runs",
         "produced",
         "published",
         "quarantined",
+        "duplicates",
         "table rows",
         "version",
         "seconds");
@@ -181,12 +182,13 @@ final class DemoCommand implements Callable<Integer> {
       String path = context.warehouse().path(pipeline.spec().output());
       boolean exists = DeltaTables.exists(spark, path);
       out.printf(
-          "%-40s %4d %10d %10d %11d %10s %7s %8.1f%n",
+          "%-40s %4d %10d %10d %11d %10d %10s %7s %8.1f%n",
           pipeline.name(),
           runs.size(),
           runs.stream().mapToLong(RunRecord::rowsProduced).sum(),
           runs.stream().mapToLong(RunRecord::rowsWritten).sum(),
           runs.stream().mapToLong(RunRecord::rowsQuarantined).sum(),
+          runs.stream().mapToLong(RunRecord::rowsDeduplicated).sum(),
           exists ? String.valueOf(spark.read().format("delta").load(path).count()) : "-",
           exists
               ? String.valueOf(DeltaTables.latestCommit(spark, path).orElseThrow().version())
@@ -205,12 +207,17 @@ final class DemoCommand implements Callable<Integer> {
             .filter(record -> record.status() == RunStatus.SUCCEEDED)
             .filter(record -> !merged.contains(record.pipeline()))
             .filter(
-                record -> record.rowsProduced() != record.rowsWritten() + record.rowsQuarantined())
+                record ->
+                    record.rowsProduced()
+                        != record.rowsWritten()
+                            + record.rowsQuarantined()
+                            + record.rowsDeduplicated())
             .toList();
     out.println(
         unreconciled.isEmpty()
-            ? "Every row produced was published or quarantined (produced = published +"
-                + " quarantined; merged tables count the rows they changed)."
+            ? "Every row produced was published, quarantined or dropped as a duplicate (produced ="
+                + " published + quarantined + duplicates; merged tables count the rows they"
+                + " changed)."
             : "Counts do not reconcile for runs "
                 + unreconciled.stream().map(RunRecord::runId).toList());
     long failed = results.stream().filter(result -> result.exitStatus() != 0).count();

@@ -56,7 +56,10 @@ final class StatusCommand implements Callable<Integer> {
               "ended_at",
               "duration_ms",
               "rows_read",
+              "rows_produced",
               "rows_written",
+              "rows_quarantined",
+              "rows_deduplicated",
               "output_version",
               "error_code",
               "error_message")) {

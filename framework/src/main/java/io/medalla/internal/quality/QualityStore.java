@@ -3,6 +3,7 @@ package io.medalla.internal.quality;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.delta.tables.DeltaTable;
 import io.medalla.api.TableId;
 import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
@@ -169,6 +170,10 @@ public final class QualityStore {
     }
     Dataset<Row> rows =
         records.orElseGet(() -> spark.createDataFrame(List.of(), QUARANTINE_SCHEMA));
+    if (adding && DeltaTables.exists(spark, path)) {
+      tables.commit(path, () -> addNew(path, runId, dates, rows));
+      return;
+    }
     DataFrameWriter<Row> writer =
         rows.write()
             .format("delta")
@@ -184,6 +189,32 @@ public final class QualityStore {
       writer.mode("overwrite").option("replaceWhere", "logical_date IN (" + replaced + ")");
     }
     tables.commit(path, () -> writer.save(path));
+  }
+
+  /**
+   * Inserts the records the quarantine of {@code dates} does not hold yet (the same record from the
+   * same file and line), so a run repeated after it was killed between its quarantine's commit and
+   * its ledger row quarantines nothing twice.
+   */
+  private void addNew(String path, String runId, SortedSet<LocalDate> dates, Dataset<Row> rows) {
+    String replaced =
+        dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", "));
+    DeltaTables.withUserMetadata(
+        spark,
+        runId,
+        () ->
+            DeltaTable.forPath(spark, path)
+                .as("held")
+                .merge(
+                    rows.as("new"),
+                    "held.logical_date IN ("
+                        + replaced
+                        + ") AND held.logical_date = new.logical_date"
+                        + " AND held.record <=> new.record AND held.source <=> new.source"
+                        + " AND held.line <=> new.line")
+                .whenNotMatched()
+                .insertAll()
+                .execute());
   }
 
   /** The schema of quarantine tables. */

@@ -56,6 +56,8 @@ final class Conformer {
       } else if (Columns.PROVENANCE.contains(column)) {
         // Kept for the quarantine; stripped before publishing.
         kept.add(output.col(column));
+      } else if (column.equals(Deduplication.DUPLICATE)) {
+        kept.add(output.col(column));
       } else if (spec.changeFeed().isPresent() && CHANGE_COLUMNS.contains(column)) {
         kept.add(output.col(column));
       } else if (!ALL_METADATA_COLUMNS.contains(column)) {

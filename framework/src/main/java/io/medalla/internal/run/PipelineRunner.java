@@ -181,14 +181,15 @@ public final class PipelineRunner {
         new DefaultRunContext(
             spark, warehouse, run.spec(), run.runId(), plan, settings.environment(), planner);
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
-    Dataset<Row> candidate = conform(run, transformed.output());
+    Dataset<Row> conformed = conform(run, transformed.output());
     try {
-      long candidateRows = measure(run, candidate);
+      long candidateRows = measure(run, conformed);
+      Dataset<Row> candidate = Deduplication.kept(conformed);
       QualityVerdict verdict = audit(run, transformed, candidate, candidateRows, context);
       DeltaPublisher.Published published = publish(run, verdict);
       return record(run, verdict, published);
     } finally {
-      candidate.unpersist();
+      conformed.unpersist();
     }
   }
 
@@ -259,24 +260,32 @@ public final class PipelineRunner {
     return new Transformed(output, Provenance.checks(pipeline.layer(), output), List.of());
   }
 
-  /** Conform: the output in its layer's shape, cached for the audit and the publish. */
+  /**
+   * Conform: the output in its layer's shape, later copies of a key marked, cached for the audit
+   * and the publish.
+   */
   private Dataset<Row> conform(RunState run, Dataset<Row> output) {
     step(run, "conform");
-    return Conformer.conform(run.spec(), output, run.runId(), run.logicalDate())
+    Dataset<Row> marked = Deduplication.mark(run.spec(), output);
+    return Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate())
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /**
-   * Counts the candidate and the rows read, in one pass that also rejects rows outside the run's
-   * partitions.
+   * Counts the rows read, the rows produced and their copies of a key, in one pass that also
+   * rejects rows outside the run's partitions; returns the candidate's rows, copies left out.
    */
-  private long measure(RunState run, Dataset<Row> candidate) {
+  private long measure(RunState run, Dataset<Row> conformed) {
     PipelineSpec spec = run.spec();
     SortedSet<LocalDate> dates = run.plan().orElseThrow().dates();
-    Dataset<Row> measured = candidate.agg(count(lit(1)), outsidePartitions(spec, dates));
+    Dataset<Row> measured =
+        conformed.agg(
+            count(lit(1)), outsidePartitions(spec, dates), Deduplication.copies(conformed));
     Row measures = measured.first();
-    long candidateRows = measures.getLong(0);
-    run.produced(ScannedRows.of(measured.queryExecution().executedPlan()), candidateRows);
+    long produced = measures.getLong(0);
+    long candidateRows = produced - measures.getLong(2);
+    run.produced(
+        ScannedRows.of(measured.queryExecution().executedPlan()), produced, measures.getLong(2));
     if (measures.getLong(1) > 0) {
       throw new MedallaException(
           ErrorCode.INVALID_PIPELINE,
@@ -285,7 +294,7 @@ public final class PipelineRunner {
               + " them with context.inDates(\"%s\")",
           spec.output(),
           measures.getLong(1),
-          candidateRows,
+          produced,
           spec.partitionColumn().orElseThrow(),
           dates,
           spec.partitionColumn().orElseThrow());
@@ -375,7 +384,12 @@ public final class PipelineRunner {
             plan.dates(),
             plan.scope(),
             plan.outputVersion());
-    run.published(published.rowsWritten(), verdict.quarantinedRows(), published.tableVersion());
+    long alreadyHeld =
+        plan.scope() == DeltaPublisher.Scope.NEW_KEYS
+            ? verdict.publishableRows() - published.rowsWritten()
+            : 0;
+    run.published(
+        published.rowsWritten(), verdict.quarantinedRows(), alreadyHeld, published.tableVersion());
     return published;
   }
 

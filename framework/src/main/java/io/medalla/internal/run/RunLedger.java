@@ -52,7 +52,8 @@ public final class RunLedger {
               + " rows_written BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL,"
               + " output_version BIGINT, error_code STRING,"
               + " error_class STRING, error_message STRING, principal STRING NOT NULL,"
-              + " mode STRING, dates ARRAY<DATE>, input_versions MAP<STRING, BIGINT>");
+              + " mode STRING, dates ARRAY<DATE>, input_versions MAP<STRING, BIGINT>,"
+              + " rows_deduplicated BIGINT");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -100,7 +101,8 @@ public final class RunLedger {
             run.principal(),
             run.mode().name(),
             run.dates().stream().map(Date::valueOf).toList(),
-            run.inputVersions());
+            run.inputVersions(),
+            run.rowsDeduplicated());
     String table = run.status() == RunStatus.RUNNING ? startsPath : path;
     tables.append(table, List.of(row), SCHEMA, run.runId());
   }

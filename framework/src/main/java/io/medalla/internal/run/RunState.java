@@ -31,6 +31,7 @@ final class RunState {
   private long rowsProduced;
   private long rowsWritten;
   private long rowsQuarantined;
+  private long rowsDeduplicated;
   private Optional<Long> publishedVersion = Optional.empty();
 
   RunState(
@@ -78,16 +79,24 @@ final class RunState {
     this.plan = requireNonNull(plan, "plan is null");
   }
 
-  /** The rows the run read and the candidate rows its transformation produced. */
-  void produced(long read, long produced) {
+  /**
+   * The rows the run read, the rows its transformation produced and those of them dropped as later
+   * copies of a key.
+   */
+  void produced(long read, long produced, long duplicates) {
     this.rowsRead = read;
     this.rowsProduced = produced;
+    this.rowsDeduplicated = duplicates;
   }
 
-  /** The outcome of the run's commit. */
-  void published(long written, long quarantined, long version) {
+  /**
+   * The outcome of the run's commit; {@code alreadyHeld} rows were not written because an
+   * insert-only table already held their keys, which makes them copies too.
+   */
+  void published(long written, long quarantined, long alreadyHeld, long version) {
     this.rowsWritten = written;
     this.rowsQuarantined = quarantined;
+    this.rowsDeduplicated += alreadyHeld;
     this.publishedVersion = Optional.of(version);
   }
 
@@ -141,6 +150,7 @@ final class RunState {
         rowsProduced,
         rowsWritten,
         rowsQuarantined,
+        rowsDeduplicated,
         version,
         failure.map(f -> f.code().name()),
         failure.map(f -> f.error().getClass().getName()),

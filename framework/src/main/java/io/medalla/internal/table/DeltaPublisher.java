@@ -51,8 +51,6 @@ public final class DeltaPublisher {
   public static final String CRITICAL_PROPERTY = "medalla.critical";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeltaPublisher.class);
-  private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
-  private static final Object SESSION_CONF_LOCK = new Object();
 
   private final CommitRetry retry;
 
@@ -226,7 +224,7 @@ public final class DeltaPublisher {
                     writer.partitionedBy(
                         col(column), JavaConverters.asScalaBuffer(List.<Column>of()).toSeq()))
             .orElse(writer);
-    withUserMetadata(
+    DeltaTables.withUserMetadata(
         spark,
         runId,
         () -> {
@@ -286,7 +284,7 @@ public final class DeltaPublisher {
                 .map(column -> " AND " + inDates(spec, "target.", dates))
                 .orElse("");
     Dataset<Row> source = output.localCheckpoint();
-    withUserMetadata(
+    DeltaTables.withUserMetadata(
         spark,
         runId,
         () ->
@@ -321,7 +319,7 @@ public final class DeltaPublisher {
                 .orElse(matched)
             : matched;
     String changed = "NOT (" + sameValues(source.columns()) + ")";
-    withUserMetadata(
+    DeltaTables.withUserMetadata(
         spark,
         runId,
         () -> {
@@ -355,17 +353,5 @@ public final class DeltaPublisher {
             .filter(column -> !column.startsWith("_") || column.startsWith("_change_"))
             .map(column -> column.replace("`", "``"))
             .toList());
-  }
-
-  /** Sets the commit's userMetadata for APIs that take no write options (MERGE, create). */
-  private static void withUserMetadata(SparkSession spark, String runId, Runnable commit) {
-    synchronized (SESSION_CONF_LOCK) {
-      spark.conf().set(USER_METADATA_CONF, runId);
-      try {
-        commit.run();
-      } finally {
-        spark.conf().unset(USER_METADATA_CONF);
-      }
-    }
   }
 }

@@ -18,7 +18,25 @@ import scala.collection.Seq;
 
 /** Small read-only questions about Delta tables. */
 public final class DeltaTables {
+  private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final Object SESSION_CONF_LOCK = new Object();
+
   private DeltaTables() {}
+
+  /**
+   * Runs {@code commit} with the commit's userMetadata set to {@code runId}, for the APIs that take
+   * no write options (MERGE, create).
+   */
+  public static void withUserMetadata(SparkSession spark, String runId, Runnable commit) {
+    synchronized (SESSION_CONF_LOCK) {
+      spark.conf().set(USER_METADATA_CONF, runId);
+      try {
+        commit.run();
+      } finally {
+        spark.conf().unset(USER_METADATA_CONF);
+      }
+    }
+  }
 
   /** Whether a Delta table exists at {@code path}. */
   public static boolean exists(SparkSession spark, String path) {

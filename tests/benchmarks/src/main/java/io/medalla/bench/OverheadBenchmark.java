@@ -230,6 +230,7 @@ final class OverheadBenchmark implements Callable<Integer> {
           0,
           0,
           0,
+          0,
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A Java child process whose standard output and error go to one log file. Waits poll with a
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ChildJvm implements AutoCloseable {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
   private final String name;
   private final Process process;
@@ -102,15 +104,36 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Waits for the process to exit and returns its status.
+   * Waits for the process to exit, for as long as it makes progress: its log, or what {@code
+   * progress} measures (the logs of the executors it drives), grew within the last {@code stall}. A
+   * slow machine only makes the wait longer.
    *
-   * @throws IllegalStateException if {@code timeout} passes first; the process is then ended
+   * @param stepMarker marks the log lines that start a step; the last one names the stalled step
+   * @throws IllegalStateException if it made no progress for {@code stall}, naming its step; the
+   *     process is then ended
    */
-  int awaitExit(Duration timeout) {
-    if (!waitForExit(timeout)) {
-      close();
-      throw new IllegalStateException(
-          String.format("Cannot finish %s within %s; ended it.%n%s", name, timeout, tail(60)));
+  int awaitExit(Duration stall, LongSupplier progress, String stepMarker) {
+    long measured = -1;
+    Instant progressed = Instant.now();
+    while (!waitForExit(PROGRESS_INTERVAL)) {
+      long now = logText().length() + progress.getAsLong();
+      if (now != measured) {
+        measured = now;
+        progressed = Instant.now();
+      } else if (Duration.between(progressed, Instant.now()).compareTo(stall) > 0) {
+        String step =
+            logText()
+                .lines()
+                .filter(line -> line.contains(stepMarker))
+                .reduce((a, b) -> b)
+                .orElse("(before its first step)");
+        close();
+        throw new IllegalStateException(
+            String.format(
+                "%s made no progress for %s (neither its log nor its executors' logs grew) in its"
+                    + " step: %s%nEnded it.%n%s",
+                name, stall, step, tail(60)));
+      }
     }
     return process.exitValue();
   }

@@ -2,12 +2,14 @@ package io.medalla.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.medalla.cli.MedallaCli;
 import io.medalla.internal.cli.CliEnvironment;
 import io.medalla.internal.cli.MedallaCommand;
 import io.medalla.testkit.SharedSpark;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,11 @@ class StandaloneClusterIT {
   private static final Path CLUSTER_DIRECTORY =
       Path.of(System.getProperty("medalla.cluster.directory", "target/standalone-cluster"))
           .toAbsolutePath();
-  private static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(6);
+
+  /** How long the driver may go without progress: {@code -Dmedalla.cluster.stall=PT5M}. */
+  private static final Duration STALL =
+      Duration.parse(System.getProperty("medalla.cluster.stall", "PT3M"));
+
   private static final List<String> DEMO = List.of("demo", "--days", "2");
   private static final String SILVER_TABLE = "silver/product/events";
   private static final String GOLD_TABLE = "gold/product/daily_active_users";
@@ -97,11 +103,13 @@ class StandaloneClusterIT {
             "2g",
             Map.of("spark.executor.memory", "1g"),
             APPLICATION_JAR,
-            MedallaCommand.class.getName(),
+            MedallaCli.class.getName(),
             arguments(clusterWarehouse),
             driverDirectory,
             Map.of("MEDALLA_CONF_DIR", emptyConfiguration.toString()));
-    int status = driver.awaitExit(SUBMIT_TIMEOUT);
+    int status =
+        driver.awaitExit(
+            STALL, () -> bytesBelow(cluster.workDirectory()), "PipelineRunner - Starting");
     String clusterSeconds = seconds(started);
     assertThat(status).as("exit status of spark-submit demo%n%s", driver.tail(60)).isZero();
     assertThat(executorLogs())
@@ -134,6 +142,26 @@ class StandaloneClusterIT {
     Dataset<Row> localGold = businessColumns(localWarehouse, GOLD_TABLE);
     assertThat(clusterGold.schema()).isEqualTo(localGold.schema());
     assertThat(sorted(clusterGold)).isNotEmpty().containsExactlyElementsOf(sorted(localGold));
+  }
+
+  /** The size of the files below {@code directory}, which grow as executors log. */
+  private static long bytesBelow(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(directory)) {
+      return files.filter(Files::isRegularFile).mapToLong(StandaloneClusterIT::size).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0; // an executor's directory vanished while walked: measured again next time
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private static List<String> arguments(Path warehouse) {

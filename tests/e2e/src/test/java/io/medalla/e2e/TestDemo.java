@@ -64,7 +64,7 @@ class TestDemo {
         .contains("Data products (gold) on 2026-11-02:")
         .contains("gold_commerce.daily_revenue (order_date = 2026-11-02)")
         .contains("gold_product.daily_funnel (activity_date = 2026-11-02)")
-        .contains("Every row produced was published or quarantined");
+        .contains("Every row produced was published, quarantined or dropped as a duplicate");
     Dataset<Row> quarantine = table("_quarantine/silver/product/events");
     assertThat(quarantine.count())
         .as("per day: 2 unknown event types, 2 unknown platforms, 2 without user, 2 malformed")

@@ -364,6 +364,7 @@ public final class TestWarehouse {
         row.<Long>getAs("rows_produced"),
         row.<Long>getAs("rows_written"),
         row.<Long>getAs("rows_quarantined"),
+        Optional.ofNullable(row.<Long>getAs("rows_deduplicated")).orElse(0L),
         Optional.ofNullable(row.<Long>getAs("output_version")),
         Optional.ofNullable(row.getAs("error_code")),
         Optional.ofNullable(row.getAs("error_class")),

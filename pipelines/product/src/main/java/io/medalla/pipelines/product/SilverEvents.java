@@ -2,7 +2,6 @@ package io.medalla.pipelines.product;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_timestamp;
 
 import io.medalla.api.Columns;
@@ -16,7 +15,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 
 /**
@@ -46,6 +44,7 @@ public final class SilverEvents extends SilverPipeline {
           .keys("event_id")
           .partitionedBy("event_date")
           .insertOnly()
+          .deduplicate("_ingested_at", "_source", "_line")
           .critical()
           .expect(
               Expect.schema(
@@ -75,9 +74,6 @@ public final class SilverEvents extends SilverPipeline {
             .withColumn("event_date", expr(EVENT_DATE))
             .withColumn("occurred_at", to_timestamp(col("occurred_at")))
             .where(context.inDates("event_date"));
-    Column firstCopy =
-        row_number()
-            .over(Window.partitionBy("event_id").orderBy(col("_ingested_at"), col("_source")));
     List<String> columns =
         new ArrayList<>(
             List.of(
@@ -87,12 +83,10 @@ public final class SilverEvents extends SilverPipeline {
                 "event_type",
                 "platform",
                 "occurred_at",
-                "event_date"));
+                "event_date",
+                "_ingested_at"));
     // Where each event came from, so a quarantined one is traced to its file and line.
     columns.addAll(Columns.PROVENANCE);
-    return typed
-        .withColumn("copy", firstCopy)
-        .where(col("event_id").isNull().or(col("copy").equalTo(1)))
-        .select(columns.stream().map(functions::col).toArray(Column[]::new));
+    return typed.select(columns.stream().map(functions::col).toArray(Column[]::new));
   }
 }

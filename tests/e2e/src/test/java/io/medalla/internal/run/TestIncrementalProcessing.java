@@ -6,15 +6,16 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_timestamp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
 import io.medalla.api.BronzePipeline;
 import io.medalla.api.ChangeDataPipeline;
 import io.medalla.api.ChangeFeed;
+import io.medalla.api.Expect;
 import io.medalla.api.FileSource;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Pipeline;
@@ -25,6 +26,7 @@ import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
+import io.medalla.testkit.SharedSpark;
 import io.medalla.testkit.TableContents;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
@@ -35,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,10 +64,10 @@ class TestIncrementalProcessing {
 
   @Test
   void incrementalRunsRecomputeTouchedPartitionsAndEqualAFullRefresh() {
-    landClicks(DAY_1, click("c1", 1, DAY_1), click("c2", 2, DAY_1));
-    ingestAndRefresh(DAY_1);
+    landClicks(DAY_1, click("c1", 1, DAY_1), click("c2", 2, DAY_1), click("c1", 1, DAY_1));
+    assertReconciles(ingestAndRefresh(DAY_1).get(1), 3, 2, 1);
     landClicks(DAY_2, click("c3", 1, DAY_2), click("c2", 2, DAY_1));
-    ingestAndRefresh(DAY_2);
+    assertReconciles(ingestAndRefresh(DAY_2).get(1), 2, 1, 1);
     // A late click of day 2 arrives with day 3's batch.
     landClicks(DAY_3, click("c4", 3, DAY_3), click("c5", 2, DAY_2));
     List<RunResult> late = ingestAndRefresh(DAY_3);
@@ -104,8 +105,50 @@ class TestIncrementalProcessing {
       RunResult full = refresh(pipeline, RunMode.FULL_REFRESH);
       assertThat(full.record().mode()).isEqualTo(RunMode.FULL_REFRESH);
       assertThat(full.exitStatus()).isZero();
+      if (pipeline instanceof SilverClicks) {
+        assertReconciles(full, 7, 5, 2);
+      }
     }
     assertThat(contents()).isEqualTo(incremental);
+  }
+
+  @Test
+  void aRunRepeatedAfterBeingKilledBeforeItsLedgerRowQuarantinesNothingTwice() {
+    String withoutUser = "{\"id\": \"c9\", \"user_id\": null, \"ts\": \"" + DAY_1 + "T08:00:00Z\"}";
+    landClicks(DAY_1, click("c1", 1, DAY_1));
+    warehouse.run(new BronzeClicks(), DAY_1);
+    refresh(new CheckedClicks(), RunMode.INCREMENTAL);
+    landClicks(DAY_2, click("c2", 2, DAY_2), withoutUser);
+    warehouse.run(new BronzeClicks(), DAY_2);
+    RunResult killed = refresh(new CheckedClicks(), RunMode.INCREMENTAL);
+    assertThat(killed.record().rowsQuarantined()).isEqualTo(1);
+    List<List<Object>> published = rows("silver_test.checked_clicks");
+    // What a SIGKILL after the quarantine's commit leaves: no end row, so the run is repeated.
+    DeltaTable.forPath(SharedSpark.session(), warehouse.warehouse().opsPath("run_ledger"))
+        .delete(col("run_id").equalTo(killed.record().runId()));
+
+    RunResult repeated = refresh(new CheckedClicks(), RunMode.INCREMENTAL);
+
+    assertThat(repeated.exitStatus()).isZero();
+    assertThat(repeated.record().rowsRead()).as("the same bronze commit again").isEqualTo(2);
+    assertThat(rows("silver_test.checked_clicks")).isEqualTo(published);
+    assertThat(warehouse.quarantined("silver_test.checked_clicks")).hasSize(1);
+  }
+
+  /**
+   * A silver run's rows produced are those written plus the copies of a key it dropped, copies in
+   * its own batch and rows whose key the insert-only table already held alike; the ledger agrees.
+   */
+  private void assertReconciles(RunResult silver, long produced, long written, long copies) {
+    assertThat(silver.record())
+        .extracting(
+            record -> record.rowsProduced(),
+            record -> record.rowsWritten(),
+            record -> record.rowsDeduplicated())
+        .containsExactly(produced, written, copies);
+    Row ledgerRow =
+        warehouse.ledger().where(col("run_id").equalTo(silver.record().runId())).first();
+    assertThat(ledgerRow.<Long>getAs("rows_deduplicated")).isEqualTo(copies);
   }
 
   @Test
@@ -293,6 +336,7 @@ class TestIncrementalProcessing {
           .keys("id")
           .partitionedBy("day")
           .insertOnly()
+          .deduplicate("_ingested_at", "_source", "_line")
           .build();
     }
 
@@ -302,12 +346,23 @@ class TestIncrementalProcessing {
           .read("bronze_test.clicks")
           .withColumn("day", to_date(to_timestamp(col("ts"))))
           .where(context.inDates("day"))
-          .withColumn(
-              "copy",
-              row_number()
-                  .over(Window.partitionBy("id").orderBy(col("_ingested_at"), col("_source"))))
-          .where(col("copy").equalTo(1))
-          .select("id", "user_id", "day");
+          .select("id", "user_id", "day", "_ingested_at", "_source", "_line");
+    }
+  }
+
+  /** The clicks again, a click without user quarantined. */
+  static final class CheckedClicks extends SilverClicks {
+    @Override
+    public PipelineSpec spec() {
+      return PipelineSpec.builder("silver_test.checked_clicks")
+          .owner("test-team@medalla.dev")
+          .dependsOn("bronze_test.clicks", "to_date(to_timestamp(ts))")
+          .keys("id")
+          .partitionedBy("day")
+          .insertOnly()
+          .deduplicate("_ingested_at", "_source", "_line")
+          .expect(Expect.complete("user_id").quarantine())
+          .build();
     }
   }
 
