@@ -330,14 +330,18 @@ class TestIncrementalProcessing {
   static class SilverClicks extends SilverPipeline {
     @Override
     public PipelineSpec spec() {
-      return PipelineSpec.builder("silver_test.clicks")
+      return clicks("silver_test.clicks").build();
+    }
+
+    /** Insert-only clicks by day, each id's first ingested copy kept. */
+    static PipelineSpec.Builder clicks(String output) {
+      return PipelineSpec.builder(output)
           .owner("test-team@medalla.dev")
           .dependsOn("bronze_test.clicks", "to_date(to_timestamp(ts))")
           .keys("id")
           .partitionedBy("day")
           .insertOnly()
-          .deduplicate("_ingested_at", "_source", "_line")
-          .build();
+          .deduplicate("_ingested_at", "_source", "_line");
     }
 
     @Override
@@ -354,13 +358,7 @@ class TestIncrementalProcessing {
   static final class CheckedClicks extends SilverClicks {
     @Override
     public PipelineSpec spec() {
-      return PipelineSpec.builder("silver_test.checked_clicks")
-          .owner("test-team@medalla.dev")
-          .dependsOn("bronze_test.clicks", "to_date(to_timestamp(ts))")
-          .keys("id")
-          .partitionedBy("day")
-          .insertOnly()
-          .deduplicate("_ingested_at", "_source", "_line")
+      return clicks("silver_test.checked_clicks")
           .expect(Expect.complete("user_id").quarantine())
           .build();
     }
