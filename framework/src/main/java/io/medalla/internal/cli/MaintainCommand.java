@@ -47,7 +47,6 @@ final class MaintainCommand implements Callable<Integer> {
   private static final List<String> OPS_TABLES =
       List.of(
           RunLedger.TABLE_NAME,
-          RunLedger.STARTS_TABLE,
           QualityStore.RESULTS_TABLE,
           QualityStore.METRICS_TABLE,
           Backfill.TABLE_NAME);

@@ -28,18 +28,18 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger} with one row per ended run.
- * A run also appends a {@link RunStatus#RUNNING} row to {@code _ops/run_starts} when it starts;
- * read, the ledger adds the started runs that have no end row, so a run that was killed stays
- * visible as RUNNING while the ledger table itself keeps one row per run for whoever queries it.
- * Both writes are small appends, which never conflict with each other (an update in place would
- * rewrite a file of the ledger on every run).
+ * A run also writes its {@link RunStatus#RUNNING} row, as one JSON file named after the run, to
+ * {@code _ops/run_starts} when it starts, and removes it once its end row is committed; read, the
+ * ledger adds the started runs that have no end row, so a run that was killed stays visible as
+ * RUNNING while the ledger table itself keeps one row per run for whoever queries it. A start costs
+ * one small file write, not a Delta commit, and never conflicts with another run.
  */
 public final class RunLedger {
   /** The ledger's name below {@code _ops}. */
   public static final String TABLE_NAME = "run_ledger";
 
-  /** The started runs' table below {@code _ops}. */
-  public static final String STARTS_TABLE = "run_starts";
+  /** The started runs' folder below {@code _ops}: one JSON file per run in flight. */
+  public static final String STARTS_FOLDER = "run_starts";
 
   /** The ledger's schema. */
   public static final StructType SCHEMA =
@@ -59,13 +59,13 @@ public final class RunLedger {
 
   private final SparkSession spark;
   private final String path;
-  private final String startsPath;
+  private final RunStarts starts;
   private final OpsTables tables;
 
   public RunLedger(SparkSession spark, Warehouse warehouse, OpsTables tables) {
     this.spark = spark;
     this.path = warehouse.opsPath(TABLE_NAME);
-    this.startsPath = warehouse.opsPath(STARTS_TABLE);
+    this.starts = new RunStarts(spark, warehouse.opsPath(STARTS_FOLDER), SCHEMA);
     this.tables = tables;
   }
 
@@ -75,36 +75,40 @@ public final class RunLedger {
   }
 
   /**
-   * Appends one row of a run, tagged with its run id: a {@link RunStatus#RUNNING} row to the
-   * started runs, any other to the ledger.
+   * Records one row of a run: a {@link RunStatus#RUNNING} row as the run's start file, any other
+   * appended to the ledger (tagged with the run id), after which the start file goes.
    */
   public void record(RunRecord run) {
-    Row row =
-        RowFactory.create(
-            run.runId(),
-            run.pipeline(),
-            run.environment(),
-            Date.valueOf(run.logicalDate()),
-            Redaction.redact(toJson(run.parameters())),
-            run.status().name(),
-            Timestamp.from(run.startedAt()),
-            Timestamp.from(run.endedAt()),
-            run.duration().toMillis(),
-            run.rowsRead(),
-            run.rowsProduced(),
-            run.rowsWritten(),
-            run.rowsQuarantined(),
-            run.outputVersion().orElse(null),
-            run.errorCode().orElse(null),
-            run.errorClass().orElse(null),
-            run.errorMessage().map(Redaction::redact).orElse(null),
-            run.principal(),
-            run.mode().name(),
-            run.dates().stream().map(Date::valueOf).toList(),
-            run.inputVersions(),
-            run.rowsDeduplicated());
-    String table = run.status() == RunStatus.RUNNING ? startsPath : path;
-    tables.append(table, List.of(row), SCHEMA, run.runId());
+    Object[] values = {
+      run.runId(),
+      run.pipeline(),
+      run.environment(),
+      Date.valueOf(run.logicalDate()),
+      Redaction.redact(toJson(run.parameters())),
+      run.status().name(),
+      Timestamp.from(run.startedAt()),
+      Timestamp.from(run.endedAt()),
+      run.duration().toMillis(),
+      run.rowsRead(),
+      run.rowsProduced(),
+      run.rowsWritten(),
+      run.rowsQuarantined(),
+      run.outputVersion().orElse(null),
+      run.errorCode().orElse(null),
+      run.errorClass().orElse(null),
+      run.errorMessage().map(Redaction::redact).orElse(null),
+      run.principal(),
+      run.mode().name(),
+      run.dates().stream().map(Date::valueOf).toList(),
+      run.inputVersions(),
+      run.rowsDeduplicated()
+    };
+    if (run.status() == RunStatus.RUNNING) {
+      starts.write(run.runId(), values);
+    } else {
+      tables.append(path, List.of(RowFactory.create(values)), SCHEMA, run.runId());
+      starts.remove(run.runId());
+    }
   }
 
   /**
@@ -113,11 +117,11 @@ public final class RunLedger {
    */
   public Dataset<Row> read() {
     Dataset<Row> ended = rows(path);
-    Dataset<Row> running = rows(startsPath).join(ended.select("run_id"), "run_id", "left_anti");
+    Dataset<Row> running = starts.rows().join(ended.select("run_id"), "run_id", "left_anti");
     return ended.unionByName(running, true);
   }
 
-  /** The rows of one of the two tables, an empty frame with the ledger's schema before any. */
+  /** The ledger table's rows, an empty frame with its schema before the first run. */
   private Dataset<Row> rows(String table) {
     return DeltaTables.exists(spark, table)
         ? spark.read().format("delta").load(table)

@@ -87,6 +87,9 @@ class TestRunRecording {
         .singleElement()
         .satisfies(row -> assertThat(row.<String>getAs("status")).isEqualTo("SUCCEEDED"));
     assertThat(warehouse.ledger().count()).isEqualTo(2);
+    assertThat(Path.of(warehouseRoot, "_ops", "run_starts"))
+        .as("a run's start file goes once its end row is committed")
+        .isEmptyDirectory();
     // The committed version's run id has its ledger row.
     String committedBy =
         DeltaTables.latestCommit(
