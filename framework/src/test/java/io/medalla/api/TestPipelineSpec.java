@@ -240,6 +240,15 @@ class TestPipelineSpec {
   }
 
   @Test
+  void testDeduplicationNeedsKeys() {
+    assertThat(
+            silver().keys("id").deduplicate("_ingested_at", "_line").build().deduplicationOrder())
+        .containsExactly("_ingested_at", "_line");
+    assertThatThrownBy(() -> silver().deduplicate("_ingested_at").build())
+        .hasMessageContaining("deduplicate(...) needs keys");
+  }
+
+  @Test
   void testCollectionsAreCopied() {
     java.util.List<TableId> inputs =
         new java.util.ArrayList<>(java.util.List.of(TableId.parse("bronze_product.events")));

@@ -235,6 +235,23 @@ class TestPipelineLifecycle {
             DAY_1);
     assertThat(wrongType.record().errorMessage().orElseThrow())
         .contains("partition column day is string; it must be DATE");
+
+    RunResult unordered =
+        warehouse.run(
+            new TestPipelines.GoldProbe(
+                PipelineSpec.builder("gold_test.probe")
+                    .owner("t@medalla.dev")
+                    .inputs("silver_test.orders")
+                    .keys("id")
+                    .deduplicate("seen_at")
+                    .build(),
+                context -> context.spark().range(1).toDF()),
+            DAY_1);
+    assertThat(unordered.exitStatus()).isEqualTo(2);
+    assertThat(unordered.record().errorMessage().orElseThrow())
+        .contains(
+            "Cannot deduplicate gold_test.probe: its ordering column seen_at is not in the"
+                + " transformation's output [id]");
   }
 
   @Test
