@@ -184,9 +184,7 @@ public final class QualityStore {
     if (adding) {
       writer.mode("append");
     } else {
-      String replaced =
-          dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", "));
-      writer.mode("overwrite").option("replaceWhere", "logical_date IN (" + replaced + ")");
+      writer.mode("overwrite").option("replaceWhere", "logical_date IN (" + literals(dates) + ")");
     }
     tables.commit(path, () -> writer.save(path));
   }
@@ -197,8 +195,6 @@ public final class QualityStore {
    * its ledger row quarantines nothing twice.
    */
   private void addNew(String path, String runId, SortedSet<LocalDate> dates, Dataset<Row> rows) {
-    String replaced =
-        dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", "));
     DeltaTables.withUserMetadata(
         spark,
         runId,
@@ -208,13 +204,18 @@ public final class QualityStore {
                 .merge(
                     rows.as("new"),
                     "held.logical_date IN ("
-                        + replaced
+                        + literals(dates)
                         + ") AND held.logical_date = new.logical_date"
                         + " AND held.record <=> new.record AND held.source <=> new.source"
                         + " AND held.line <=> new.line")
                 .whenNotMatched()
                 .insertAll()
                 .execute());
+  }
+
+  /** The dates as SQL date literals, comma-separated. */
+  private static String literals(SortedSet<LocalDate> dates) {
+    return dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", "));
   }
 
   /** The schema of quarantine tables. */

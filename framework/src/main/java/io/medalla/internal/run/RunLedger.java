@@ -39,7 +39,7 @@ public final class RunLedger {
   public static final String TABLE_NAME = "run_ledger";
 
   /** The started runs' folder below {@code _ops}: one JSON file per run in flight. */
-  public static final String STARTS_FOLDER = "run_starts";
+  private static final String STARTS_FOLDER = "run_starts";
 
   /** The ledger's schema. */
   public static final StructType SCHEMA =
@@ -116,15 +116,15 @@ public final class RunLedger {
    * frame with the ledger's schema before the first run.
    */
   public Dataset<Row> read() {
-    Dataset<Row> ended = rows(path);
+    Dataset<Row> ended = ended();
     Dataset<Row> running = starts.rows().join(ended.select("run_id"), "run_id", "left_anti");
     return ended.unionByName(running, true);
   }
 
   /** The ledger table's rows, an empty frame with its schema before the first run. */
-  private Dataset<Row> rows(String table) {
-    return DeltaTables.exists(spark, table)
-        ? spark.read().format("delta").load(table)
+  private Dataset<Row> ended() {
+    return DeltaTables.exists(spark, path)
+        ? spark.read().format("delta").load(path)
         : spark.createDataFrame(List.of(), SCHEMA);
   }
 
@@ -133,7 +133,7 @@ public final class RunLedger {
    * input table; empty when it has had none.
    */
   public Optional<Map<TableId, Long>> processedVersions(String pipeline) {
-    Dataset<Row> ledger = rows(path);
+    Dataset<Row> ledger = ended();
     if (!Arrays.asList(ledger.columns()).contains("input_versions")) {
       return Optional.empty();
     }
