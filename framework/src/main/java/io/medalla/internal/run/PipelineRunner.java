@@ -23,6 +23,7 @@ import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
 import io.medalla.api.SourceBatch;
+import io.medalla.api.WriteMode;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.config.Redaction;
@@ -73,6 +74,10 @@ import org.slf4j.MDC;
  */
 public final class PipelineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+  /** Delta's check that a {@code replaceWhere} overwrite writes no row outside its predicate. */
+  private static final String REPLACE_WHERE_CHECK =
+      "spark.databricks.delta.replaceWhere.constraintCheck.enabled";
 
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -182,14 +187,19 @@ public final class PipelineRunner {
             spark, warehouse, run.spec(), run.runId(), plan, settings.environment(), planner);
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
     Dataset<Row> conformed = conform(run, transformed.output());
+    if (transformed.unchecked(run.spec()) && writeChecksPartitions(run)) {
+      return record(run, publishMeasured(run, conformed));
+    }
+    Dataset<Row> cached = conformed.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long candidateRows = measure(run, conformed);
-      Dataset<Row> candidate = Deduplication.kept(conformed);
+      long candidateRows = measure(run, cached);
+      Dataset<Row> candidate = Deduplication.kept(cached);
       QualityVerdict verdict = audit(run, transformed, candidate, candidateRows, context);
       DeltaPublisher.Published published = publish(run, verdict);
-      return record(run, verdict, published);
+      recordQuality(run, verdict);
+      return record(run, published);
     } finally {
-      conformed.unpersist();
+      cached.unpersist();
     }
   }
 
@@ -240,7 +250,12 @@ public final class PipelineRunner {
    * every record well formed) and what reading found (bronze files: schema drift).
    */
   private record Transformed(
-      Dataset<Row> output, List<Expectation> checks, List<CheckResult> findings) {}
+      Dataset<Row> output, List<Expectation> checks, List<CheckResult> findings) {
+    /** Whether the run has nothing for the quality gate to check or to record. */
+    boolean unchecked(PipelineSpec spec) {
+      return spec.expectations().isEmpty() && checks.isEmpty() && findings.isEmpty();
+    }
+  }
 
   /** Transform: the author's code. */
   private Transformed transform(
@@ -260,15 +275,11 @@ public final class PipelineRunner {
     return new Transformed(output, Provenance.checks(pipeline.layer(), output), List.of());
   }
 
-  /**
-   * Conform: the output in its layer's shape, later copies of a key marked, cached for the audit
-   * and the publish.
-   */
+  /** Conform: the output in its layer's shape, later copies of a key marked. */
   private Dataset<Row> conform(RunState run, Dataset<Row> output) {
     step(run, "conform");
     Dataset<Row> marked = Deduplication.mark(run.spec(), output);
-    return Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    return Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate());
   }
 
   /**
@@ -276,30 +287,83 @@ public final class PipelineRunner {
    * rejects rows outside the run's partitions; returns the candidate's rows, copies left out.
    */
   private long measure(RunState run, Dataset<Row> conformed) {
-    PipelineSpec spec = run.spec();
     SortedSet<LocalDate> dates = run.plan().orElseThrow().dates();
     Dataset<Row> measured =
         conformed.agg(
-            count(lit(1)), outsidePartitions(spec, dates), Deduplication.copies(conformed));
+            count(lit(1)), outsidePartitions(run.spec(), dates), Deduplication.copies(conformed));
     Row measures = measured.first();
     long produced = measures.getLong(0);
-    long candidateRows = produced - measures.getLong(2);
     run.produced(
         ScannedRows.of(measured.queryExecution().executedPlan()), produced, measures.getLong(2));
-    if (measures.getLong(1) > 0) {
+    checkPartitions(run.spec(), dates, produced, measures.getLong(1));
+    return produced - measures.getLong(2);
+  }
+
+  /**
+   * Whether Delta's own check rejects a publish with rows outside the run's partitions, before it
+   * commits: a partition overwrite of an existing table (its {@code replaceWhere} constraint check,
+   * when enabled) or a full overwrite of an unpartitioned one, which has no partitions to leave.
+   */
+  private boolean writeChecksPartitions(RunState run) {
+    PipelineSpec spec = run.spec();
+    RunPlan plan = run.plan().orElseThrow();
+    if (plan.outputVersion().isEmpty()) {
+      return false;
+    }
+    return switch (spec.writeMode()) {
+      case PARTITION_OVERWRITE ->
+          plan.scope() == DeltaPublisher.Scope.DATES
+              && Boolean.parseBoolean(spark.conf().get(REPLACE_WHERE_CHECK, "true"));
+      case FULL_OVERWRITE -> spec.partitionColumn().isEmpty();
+      default -> false;
+    };
+  }
+
+  /**
+   * Publish, for a run with nothing to audit whose write checks its partitions: the write's own
+   * pass counts the rows read, produced and copied, so nothing is cached or counted before.
+   */
+  private DeltaPublisher.Published publishMeasured(RunState run, Dataset<Row> conformed) {
+    step(run, "publish");
+    RunPlan plan = run.plan().orElseThrow();
+    try (WriteObservation observation = WriteObservation.listen(spark)) {
+      Dataset<Row> observed =
+          observation.observe(conformed, count(lit(1)), Deduplication.copies(conformed));
+      DeltaPublisher.Published published;
+      try {
+        published = commit(run, Deduplication.kept(observed));
+      } catch (Exception e) { // Spark throws checked exceptions undeclared
+        Row counts =
+            conformed.agg(count(lit(1)), outsidePartitions(run.spec(), plan.dates())).first();
+        checkPartitions(run.spec(), plan.dates(), counts.getLong(0), counts.getLong(1));
+        throw e;
+      }
+      WriteObservation.Measures measures = observation.await();
+      run.produced(measures.rowsRead(), measures.values().getLong(0), measures.values().getLong(1));
+      run.published(published.rowsWritten(), 0, 0, published.tableVersion());
+      return published;
+    }
+  }
+
+  /**
+   * Rejects a candidate of which {@code outside} of {@code produced} rows lie outside the run's
+   * partitions.
+   */
+  private static void checkPartitions(
+      PipelineSpec spec, SortedSet<LocalDate> dates, long produced, long outside) {
+    if (outside > 0) {
       throw new MedallaException(
           ErrorCode.INVALID_PIPELINE,
           "Cannot publish %s: %d of %d rows have %s outside the run's partitions %s. A"
               + " partitioned pipeline writes only its run's partitions; filter the output on"
               + " them with context.inDates(\"%s\")",
           spec.output(),
-          measures.getLong(1),
+          outside,
           produced,
           spec.partitionColumn().orElseThrow(),
           dates,
           spec.partitionColumn().orElseThrow());
     }
-    return candidateRows;
   }
 
   /**
@@ -314,9 +378,7 @@ public final class PipelineRunner {
       RunContext context) {
     step(run, "audit");
     PipelineSpec spec = run.spec();
-    if (spec.expectations().isEmpty()
-        && transformed.checks().isEmpty()
-        && transformed.findings().isEmpty()) {
+    if (transformed.unchecked(spec)) {
       return new QualityVerdict(
           transformed.findings(), candidate, candidateRows, Optional.empty(), 0, Map.of());
     }
@@ -374,16 +436,11 @@ public final class PipelineRunner {
     step(run, "publish");
     RunPlan plan = run.plan().orElseThrow();
     DeltaPublisher.Published published =
-        publisher.publish(
-            spark,
-            warehouse.path(run.spec().output()),
-            run.spec(),
-            Provenance.published(run.spec().output().layer(), verdict.publishable()),
-            verdict.publishableRows(),
-            run.runId(),
-            plan.dates(),
-            plan.scope(),
-            plan.outputVersion());
+        run.spec().writeMode() == WriteMode.IDEMPOTENT_APPEND
+                && verdict.publishableRows() == 0
+                && plan.outputVersion().isPresent()
+            ? DeltaPublisher.unchanged(run.spec(), plan.outputVersion().get())
+            : commit(run, verdict.publishable());
     long alreadyHeld =
         plan.scope() == DeltaPublisher.Scope.NEW_KEYS
             ? verdict.publishableRows() - published.rowsWritten()
@@ -393,21 +450,40 @@ public final class PipelineRunner {
     return published;
   }
 
-  /** Record: the quarantined rows, the quality metrics and the ledger's end row. */
-  private RunResult record(
-      RunState run, QualityVerdict verdict, DeltaPublisher.Published published) {
+  /** One commit of {@code rows}, as the plan scoped it. */
+  private DeltaPublisher.Published commit(RunState run, Dataset<Row> rows) {
+    RunPlan plan = run.plan().orElseThrow();
+    return publisher.publish(
+        spark,
+        warehouse.path(run.spec().output()),
+        run.spec(),
+        Provenance.published(run.spec().output().layer(), rows),
+        run.runId(),
+        plan.dates(),
+        plan.scope(),
+        plan.outputVersion());
+  }
+
+  /** Record: the quarantined rows and the quality metrics of a run the gate checked. */
+  private void recordQuality(RunState run, QualityVerdict verdict) {
     step(run, "record");
+    if (verdict.results().isEmpty()) {
+      return;
+    }
     RunPlan plan = run.plan().orElseThrow();
     PipelineSpec spec = run.spec();
-    if (!verdict.results().isEmpty()) {
-      qualityStore.quarantine(
-          spec.output(),
-          run.runId(),
-          plan.dates(),
-          plan.scope() == DeltaPublisher.Scope.NEW_KEYS,
-          verdict.quarantined());
-      qualityStore.recordMetrics(run.runId(), spec.output(), run.logicalDate(), verdict.metrics());
-    }
+    qualityStore.quarantine(
+        spec.output(),
+        run.runId(),
+        plan.dates(),
+        plan.scope() == DeltaPublisher.Scope.NEW_KEYS,
+        verdict.quarantined());
+    qualityStore.recordMetrics(run.runId(), spec.output(), run.logicalDate(), verdict.metrics());
+  }
+
+  /** Record: the ledger's end row of a run that published. */
+  private RunResult record(RunState run, DeltaPublisher.Published published) {
+    PipelineSpec spec = run.spec();
     RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
     RunResult result = record(run, status);
     LOG.info(

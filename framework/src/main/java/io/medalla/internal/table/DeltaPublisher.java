@@ -82,9 +82,17 @@ public final class DeltaPublisher {
   }
 
   /**
-   * Publishes {@code output} to the table at {@code path}. An empty bronze batch writes nothing.
+   * The outcome of a publish that writes nothing: an idempotent append with no rows, on a table at
+   * {@code version}.
+   */
+  public static Published unchanged(PipelineSpec spec, long version) {
+    LOG.info("Nothing new for {}; table stays at version {}", spec.output(), version);
+    return new Published(Optional.empty(), version);
+  }
+
+  /**
+   * Publishes {@code output} to the table at {@code path}.
    *
-   * @param outputRows the number of rows in {@code output}
    * @param dates the run's partitions: a partitioned table replaces exactly these; a bronze batch
    *     is identified by the last
    * @param scope what {@code output} replaces
@@ -97,18 +105,10 @@ public final class DeltaPublisher {
       String path,
       PipelineSpec spec,
       Dataset<Row> output,
-      long outputRows,
       String runId,
       SortedSet<LocalDate> dates,
       Scope scope,
       Optional<Long> plannedVersion) {
-    if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND
-        && outputRows == 0
-        && plannedVersion.isPresent()) {
-      LOG.info(
-          "Nothing new for {}; table stays at version {}", spec.output(), plannedVersion.get());
-      return new Published(Optional.empty(), plannedVersion.get());
-    }
     long batchVersion = plannedVersion.map(version -> version + 1).orElse(0L);
     boolean[] exists = {plannedVersion.isPresent()};
     retry.run(

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TestConfigLoader {
+  private static final String FORK_FREE_FILES = "io.medalla.internal.spark.ForkFreeLocalFileSystem";
+  private static final String FORK_FREE_FILE_CONTEXT = "io.medalla.internal.spark.ForkFreeLocalFs";
   @TempDir Path confDirectory;
 
   @Test
@@ -33,17 +35,19 @@ class TestConfigLoader {
     expected.put(
         ConfigKeys.SPARK_CONF,
         Optional.of(
-            Map.of(
-                "spark.sql.session.timeZone", "UTC",
-                "spark.sql.shuffle.partitions", "8",
-                "spark.databricks.delta.snapshotPartitions", "8",
-                "spark.databricks.delta.merge.materializeSource", "none",
-                "spark.databricks.delta.incremental.commit.enabled", "true",
-                "spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false",
-                "spark.sql.sources.parallelPartitionDiscovery.parallelism", "8",
-                "spark.ui.enabled", "false",
-                "spark.ui.showConsoleProgress", "false",
-                "spark.databricks.delta.schema.autoMerge.enabled", "false")));
+            Map.ofEntries(
+                Map.entry("spark.sql.session.timeZone", "UTC"),
+                Map.entry("spark.sql.shuffle.partitions", "8"),
+                Map.entry("spark.databricks.delta.snapshotPartitions", "8"),
+                Map.entry("spark.databricks.delta.merge.materializeSource", "none"),
+                Map.entry("spark.databricks.delta.incremental.commit.enabled", "true"),
+                Map.entry("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "true"),
+                Map.entry("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8"),
+                Map.entry("spark.hadoop.fs.file.impl", FORK_FREE_FILES),
+                Map.entry("spark.hadoop.fs.AbstractFileSystem.file.impl", FORK_FREE_FILE_CONTEXT),
+                Map.entry("spark.ui.enabled", "false"),
+                Map.entry("spark.ui.showConsoleProgress", "false"),
+                Map.entry("spark.databricks.delta.schema.autoMerge.enabled", "false"))));
     expected.put(ConfigKeys.LOG_FORMAT, Optional.of("text"));
     expected.put(ConfigKeys.LOG_LEVEL, Optional.of("info"));
     expected.put(ConfigKeys.ALERT_SINKS, Optional.of(List.of("log")));
@@ -471,8 +475,10 @@ class TestConfigLoader {
             Map.entry("spark.databricks.delta.snapshotPartitions", "50"),
             Map.entry("spark.databricks.delta.merge.materializeSource", "none"),
             Map.entry("spark.databricks.delta.incremental.commit.enabled", "true"),
-            Map.entry("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false"),
-            Map.entry("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8"));
+            Map.entry("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "true"),
+            Map.entry("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8"),
+            Map.entry("spark.hadoop.fs.file.impl", FORK_FREE_FILES),
+            Map.entry("spark.hadoop.fs.AbstractFileSystem.file.impl", FORK_FREE_FILE_CONTEXT));
     assertThat(
             load(Map.of(), Map.of("medalla.spark.conf.spark.ui.enabled", "false"))
                 .get(ConfigKeys.SPARK_CONF))

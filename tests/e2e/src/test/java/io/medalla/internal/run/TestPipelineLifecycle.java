@@ -277,6 +277,72 @@ class TestPipelineLifecycle {
     assertThat(DeltaTables.exists(warehouse.spark(), path("gold_test.probe"))).isFalse();
   }
 
+  @Test
+  void rowsOutsideTheLogicalPartitionAreRejectedByTheWriteOfAnExistingTable() {
+    PipelineSpec spec =
+        PipelineSpec.builder("gold_test.probe")
+            .owner("t@medalla.dev")
+            .inputs("silver_test.orders")
+            .partitionedBy("day")
+            .build();
+    RunResult created =
+        warehouse.run(new TestPipelines.GoldProbe(spec, context -> days(context, 2, DAY_1)), DAY_1);
+    assertThat(created.record().status()).isEqualTo(RunStatus.SUCCEEDED);
+    long version = version("gold_test.probe");
+
+    RunResult outside =
+        warehouse.run(
+            new TestPipelines.GoldProbe(
+                spec, context -> days(context, 2, DAY_1).unionByName(days(context, 3, DAY_2))),
+            DAY_1);
+
+    assertThat(outside.exitStatus()).isEqualTo(2);
+    assertThat(outside.record().errorMessage().orElseThrow())
+        .contains(
+            "Cannot publish gold_test.probe: 3 of 5 rows have day outside the run's"
+                + " partitions [2026-11-01]");
+    assertThat(version("gold_test.probe")).isEqualTo(version);
+    assertThat(warehouse.table("gold_test.probe").count()).isEqualTo(2);
+  }
+
+  @Test
+  void aRunWithNothingToCheckIsCountedAsExactlyByItsWriteAsByACountingPass() {
+    landOrders(DAY_1, order("a", 10, DAY_1), order("b", 5, DAY_1), order("c", 7, DAY_1));
+    warehouse.run(new TestPipelines.BronzeOrders(), DAY_1);
+    warehouse.run(new TestPipelines.SilverOrders(), DAY_1);
+    TestPipelines.GoldProbe twice =
+        new TestPipelines.GoldProbe(
+            PipelineSpec.builder("gold_test.orders_twice")
+                .owner("t@medalla.dev")
+                .inputs("silver_test.orders")
+                .keys("order_id")
+                .deduplicate("amount")
+                .partitionedBy("day")
+                .build(),
+            context -> {
+              Dataset<Row> orders =
+                  context
+                      .read("silver_test.orders")
+                      .where(context.inDates("day"))
+                      .select("order_id", "amount", "day");
+              return orders.unionByName(orders);
+            });
+
+    // The first run creates the table after a counting pass; the second only overwrites.
+    for (RunResult run : List.of(warehouse.run(twice, DAY_1), warehouse.run(twice, DAY_1))) {
+      assertThat(run.record().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(run.record().rowsRead()).isEqualTo(3);
+      assertThat(run.record().rowsProduced()).isEqualTo(6);
+      assertThat(run.record().rowsDeduplicated()).isEqualTo(3);
+      assertThat(run.record().rowsWritten()).isEqualTo(3);
+    }
+    assertThat(warehouse.table("gold_test.orders_twice").count()).isEqualTo(3);
+  }
+
+  private static Dataset<Row> days(io.medalla.api.RunContext context, long rows, LocalDate day) {
+    return context.spark().range(rows).withColumn("day", lit(java.sql.Date.valueOf(day)));
+  }
+
   private static PipelineSpec goldSpec(String name) {
     return PipelineSpec.builder(name).owner("t@medalla.dev").inputs("silver_test.orders").build();
   }
