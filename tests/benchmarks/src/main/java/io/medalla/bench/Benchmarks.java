@@ -32,10 +32,12 @@ import picocli.CommandLine.Command;
  *   <li>{@code cdc [--rows N] [--change-percent P] [--iterations K]}: an SCD2 merge of a change
  *       batch through {@link io.medalla.internal.run.PipelineRunner} against rewriting the whole
  *       history table from bronze with bare Spark;
- *   <li>{@code incremental [--scale S] [--days D] [--new-percent P] [--processes N]}: incremental
- *       runs of silver and gold after a small increment against full refreshes at the same size,
- *       and a backfill of D days against D {@code run --date} calls in the JVM and in separate
- *       processes.
+ *   <li>{@code incremental [--scale S] [--days D] [--new-percent P] [--processes N]
+ *       [--whole-process-runs K]}: incremental runs of silver and gold after a small increment
+ *       against full refreshes at the same size, a backfill of D days against D {@code run --date}
+ *       calls in the JVM and in separate processes, and K fresh {@code run
+ *       gold_product.daily_active_users --date D} processes against K processes of the plain Spark
+ *       job doing the same work.
  * </ul>
  *
  * All use one {@code local[*]} session configured as the CLI configures it, in a temporary

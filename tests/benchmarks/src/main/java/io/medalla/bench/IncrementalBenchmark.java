@@ -5,6 +5,7 @@ import io.medalla.api.RunMode;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
 import io.medalla.api.SampleDataGenerator;
+import io.medalla.cli.MedallaCli;
 import io.medalla.demo.product.ProductEventsGenerator;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.run.Backfill;
@@ -14,6 +15,7 @@ import io.medalla.pipelines.product.BronzeEvents;
 import io.medalla.pipelines.product.GoldDailyActiveUsers;
 import io.medalla.pipelines.product.SilverEvents;
 import io.medalla.testkit.TableContents;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -64,6 +67,12 @@ final class IncrementalBenchmark implements Callable<Integer> {
       defaultValue = "30",
       description = "Separate run --date processes to time (0 to skip).")
   int processes;
+
+  @Option(
+      names = "--whole-process-runs",
+      defaultValue = "3",
+      description = "Fresh gold run processes, and plain Spark job processes, to time (0 to skip).")
+  int wholeProcessRuns;
 
   @Override
   public Integer call() throws Exception {
@@ -158,6 +167,9 @@ final class IncrementalBenchmark implements Callable<Integer> {
             perProcess * backfillDays,
             backfillSeconds / (perProcess * backfillDays));
       }
+      if (wholeProcessRuns > 0) {
+        wholeProcesses(directory, settings, last, wholeProcessRuns);
+      }
       return same ? 0 : 1;
     } finally {
       Benchmarks.deleteRecursively(directory);
@@ -226,16 +238,13 @@ final class IncrementalBenchmark implements Callable<Integer> {
    */
   private static double separateProcesses(Path directory, MedallaSettings settings, int count)
       throws IOException, InterruptedException {
-    long started = System.nanoTime();
+    double seconds = 0;
     for (int day = 0; day < count; day++) {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(List.of(SparkSessions.JAVA_17_FLAGS.split(" ")));
-      command.addAll(
-          List.of(
-              "-cp",
-              System.getProperty("java.class.path"),
-              "io.medalla.internal.cli.MedallaCommand",
+      seconds +=
+          process(
+              directory,
+              "process-" + day,
+              MedallaCli.class,
               "run",
               "silver_product.events",
               "gold_product.daily_active_users",
@@ -244,17 +253,83 @@ final class IncrementalBenchmark implements Callable<Integer> {
               "--warehouse",
               settings.warehouse(),
               "--set",
+              "medalla.log.level=warn");
+    }
+    return seconds;
+  }
+
+  /**
+   * Times {@code runs} fresh {@code run gold_product.daily_active_users --date D} processes against
+   * as many fresh processes of the plain Spark job doing the same read, aggregate and replaceWhere
+   * write, alternately; prints the medians.
+   */
+  private static void wholeProcesses(
+      Path directory, MedallaSettings settings, LocalDate date, int runs)
+      throws IOException, InterruptedException {
+    List<Double> framework = new ArrayList<>();
+    List<Double> plain = new ArrayList<>();
+    String plainOutput = directory.resolve("plain/daily_active_users").toString();
+    for (int run = 0; run < runs; run++) {
+      framework.add(
+          process(
+              directory,
+              "gold-" + run,
+              MedallaCli.class,
+              "run",
+              "gold_product.daily_active_users",
+              "--date",
+              date.toString(),
+              "--warehouse",
+              settings.warehouse(),
+              "--set",
               "medalla.log.level=warn"));
-      Process process =
-          new ProcessBuilder(command)
-              .directory(directory.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(directory.resolve("process-" + day + ".log").toFile())
-              .start();
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(
-            "run --date failed: " + Files.readString(directory.resolve("process-" + day + ".log")));
-      }
+      plain.add(
+          process(
+              directory,
+              "plain-" + run,
+              PlainDailyActiveUsers.class,
+              settings.warehouse(),
+              plainOutput,
+              date.toString()));
+    }
+    double medianFramework = median(framework);
+    double medianPlain = median(plain);
+    System.out.printf(
+        "Whole process, %d each, median: run gold_product.daily_active_users --date %s %.2f s"
+            + " (all %s) vs the plain Spark job %.2f s (all %s): ratio %.2fx%n",
+        runs, date, medianFramework, framework, medianPlain, plain, medianFramework / medianPlain);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.size() % 2 == 1
+        ? sorted.get(sorted.size() / 2)
+        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+  }
+
+  /** Runs {@code main} with {@code args} in a fresh JVM of this class path; returns its seconds. */
+  private static double process(Path directory, String name, Class<?> main, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(SparkSessions.JAVA_17_FLAGS.split(" ")));
+    // Absolute entries: the child runs in the benchmark's directory.
+    String classPath =
+        Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(entry -> Path.of(entry).toAbsolutePath().toString())
+            .collect(Collectors.joining(File.pathSeparator));
+    command.addAll(List.of("-cp", classPath, main.getName()));
+    command.addAll(List.of(args));
+    Path log = directory.resolve(name + ".log");
+    long started = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(directory.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(main.getSimpleName() + " failed: " + Files.readString(log));
     }
     return (System.nanoTime() - started) / 1e9;
   }

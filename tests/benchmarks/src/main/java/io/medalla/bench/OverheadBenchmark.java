@@ -57,7 +57,7 @@ final class OverheadBenchmark implements Callable<Integer> {
           "Delta table existence check",
           "latest commit lookup (transaction log)",
           "ledger append (RunLedger.record)",
-          "cache-and-count pass (persist + count)");
+          "cache-and-count pass (runs with checks only)");
 
   @Option(names = "--rows", paramLabel = "N", defaultValue = "100000", description = "Rows.")
   long rows;
