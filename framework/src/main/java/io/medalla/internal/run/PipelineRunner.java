@@ -287,16 +287,15 @@ public final class PipelineRunner {
    * rejects rows outside the run's partitions; returns the candidate's rows, copies left out.
    */
   private long measure(RunState run, Dataset<Row> conformed) {
-    SortedSet<LocalDate> dates = run.plan().orElseThrow().dates();
+    List<Column> counts = partitionCounts(run);
     Dataset<Row> measured =
-        conformed.agg(
-            count(lit(1)), outsidePartitions(run.spec(), dates), Deduplication.copies(conformed));
-    Row measures = measured.first();
-    long produced = measures.getLong(0);
+        conformed.agg(counts.get(0), counts.get(1), Deduplication.copies(conformed));
+    Row values = measured.first();
+    long produced = values.getLong(0);
     run.produced(
-        ScannedRows.of(measured.queryExecution().executedPlan()), produced, measures.getLong(2));
-    checkPartitions(run.spec(), dates, produced, measures.getLong(1));
-    return produced - measures.getLong(2);
+        ScannedRows.of(measured.queryExecution().executedPlan()), produced, values.getLong(2));
+    checkPartitions(run, values);
+    return produced - values.getLong(2);
   }
 
   /**
@@ -325,7 +324,6 @@ public final class PipelineRunner {
    */
   private DeltaPublisher.Published publishMeasured(RunState run, Dataset<Row> conformed) {
     step(run, "publish");
-    RunPlan plan = run.plan().orElseThrow();
     try (WriteObservation observation = WriteObservation.listen(spark)) {
       Dataset<Row> observed =
           observation.observe(conformed, count(lit(1)), Deduplication.copies(conformed));
@@ -333,9 +331,10 @@ public final class PipelineRunner {
       try {
         published = commit(run, Deduplication.kept(observed));
       } catch (Exception e) { // Spark throws checked exceptions undeclared
-        Row counts =
-            conformed.agg(count(lit(1)), outsidePartitions(run.spec(), plan.dates())).first();
-        checkPartitions(run.spec(), plan.dates(), counts.getLong(0), counts.getLong(1));
+        if (run.spec().partitionColumn().isPresent()) {
+          List<Column> counts = partitionCounts(run);
+          checkPartitions(run, conformed.agg(counts.get(0), counts.get(1)).first());
+        }
         throw e;
       }
       WriteObservation.Measures measures = observation.await();
@@ -346,11 +345,22 @@ public final class PipelineRunner {
   }
 
   /**
-   * Rejects a candidate of which {@code outside} of {@code produced} rows lie outside the run's
-   * partitions.
+   * The rows produced and the rows outside the run's partitions, as {@link #checkPartitions} reads
+   * them.
    */
-  private static void checkPartitions(
-      PipelineSpec spec, SortedSet<LocalDate> dates, long produced, long outside) {
+  private static List<Column> partitionCounts(RunState run) {
+    return List.of(count(lit(1)), outsidePartitions(run.spec(), run.plan().orElseThrow().dates()));
+  }
+
+  /**
+   * Rejects a candidate with rows outside the run's partitions, given the values of {@link
+   * #partitionCounts} first in {@code counts}.
+   */
+  private static void checkPartitions(RunState run, Row counts) {
+    PipelineSpec spec = run.spec();
+    SortedSet<LocalDate> dates = run.plan().orElseThrow().dates();
+    long produced = counts.getLong(0);
+    long outside = counts.getLong(1);
     if (outside > 0) {
       throw new MedallaException(
           ErrorCode.INVALID_PIPELINE,
