@@ -4,11 +4,14 @@ import io.medalla.api.Expectation;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -26,6 +29,7 @@ final class Audit {
   private final DeequAnalysis.Measure size;
   private final Map<MetricKey, DeequAnalysis.Measure> keptMetrics = new LinkedHashMap<>();
   private final Map<Expectation, String> passPredicates = new LinkedHashMap<>();
+  private final List<UnaryOperator<Dataset<Row>>> groupingColumns = new ArrayList<>();
   private Dataset<Row> data;
   private DeequAnalysis.Results values;
 
@@ -67,6 +71,12 @@ final class Audit {
     keptMetrics.put(key, measure);
   }
 
+  /** Adds a column that a distinct-count reads, to the analysed data and to the counted rows. */
+  void extendGrouped(UnaryOperator<Dataset<Row>> extension) {
+    groupingColumns.add(extension);
+    extend(extension);
+  }
+
   /** Records the predicate a row-level expectation passes rows with, for the quarantine. */
   void judgesRows(Expectation expectation, String passPredicate) {
     passPredicates.put(expectation, passPredicate);
@@ -82,9 +92,31 @@ final class Audit {
     return data;
   }
 
-  /** Runs the analysis; the values below are read after it. */
+  /** The aggregates of the analysis's scan-based metrics, over {@link #data}. */
+  List<Column> aggregates() {
+    return analysis.aggregates(data, spec.pipelineName());
+  }
+
+  /** Runs the analysis on {@link #data}; the values below are read after it. */
   void run() {
-    values = analysis.run(data, spec.pipelineName());
+    List<Column> aggregates = aggregates();
+    Row aggregated =
+        data.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .first();
+    values = analysis.results(aggregated, data, spec.pipelineName());
+  }
+
+  /**
+   * Takes the values of {@link #aggregates} computed elsewhere (observed on a write) and counts the
+   * distinct values of {@code rows}, the candidate's rows without the analysis's columns (read back
+   * from the written files); the values below are read after it.
+   */
+  void measured(Row aggregated, Dataset<Row> rows) {
+    Dataset<Row> grouped = rows;
+    for (UnaryOperator<Dataset<Row>> extension : groupingColumns) {
+      grouped = extension.apply(grouped);
+    }
+    values = analysis.results(aggregated, grouped, spec.pipelineName());
   }
 
   OptionalDouble value(DeequAnalysis.Measure measure) {

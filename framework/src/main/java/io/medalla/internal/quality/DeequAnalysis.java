@@ -5,6 +5,8 @@ import com.amazon.deequ.analyzers.Completeness;
 import com.amazon.deequ.analyzers.CountDistinct;
 import com.amazon.deequ.analyzers.Maximum;
 import com.amazon.deequ.analyzers.Mean;
+import com.amazon.deequ.analyzers.Preconditions;
+import com.amazon.deequ.analyzers.ScanShareableAnalyzer;
 import com.amazon.deequ.analyzers.Size;
 import com.amazon.deequ.analyzers.runners.AnalysisRunner;
 import com.amazon.deequ.analyzers.runners.AnalyzerContext;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Option;
@@ -25,10 +28,10 @@ import scala.collection.JavaConverters;
 import scala.util.Try;
 
 /**
- * Collects the metrics a run's expectations need and computes all of them in one Deequ analysis:
- * Deequ answers every scan-based metric (sizes, completeness, maxima, means) from a single
- * aggregation over the data and each distinct-count from one grouping. Keeps Deequ's Scala types
- * out of the rest of the framework.
+ * Collects the metrics a run's expectations need and computes them with Deequ's analyzers: every
+ * scan-based metric (sizes, completeness, maxima, means) from a single aggregation, which a write
+ * can compute while it writes the rows, and each distinct-count from one grouping. Keeps Deequ's
+ * Scala types out of the rest of the framework.
  */
 final class DeequAnalysis {
   /** A requested metric; its value is read from {@link Results} after the run. */
@@ -100,25 +103,87 @@ final class DeequAnalysis {
   }
 
   /**
-   * Computes every requested metric in one analysis of {@code data}.
+   * The aggregates that compute every scan-based metric, to be evaluated in one pass over {@code
+   * data}: by {@link Dataset#agg} or observed on a write ({@link Dataset#observe}).
    *
-   * @throws MedallaException with {@link ErrorCode#INVALID_PIPELINE} naming the metric that could
-   *     not be computed (an unknown column, a filter that does not parse)
+   * @throws MedallaException with {@link ErrorCode#INVALID_PIPELINE} naming the metric that cannot
+   *     be computed on {@code data} (an unknown column, a filter that does not parse)
    */
-  Results run(Dataset<Row> data, String table) {
-    Map<Measure, OptionalDouble> values = new LinkedHashMap<>();
-    if (measures.isEmpty()) {
-      return new Results(values);
-    }
-    List<Analyzer<?, Metric<?>>> analyzers = new ArrayList<>();
-    measures.forEach(measure -> analyzers.add(measure.analyzer));
-    AnalyzerContext context =
-        AnalysisRunner.onData(data)
-            .addAnalyzers(JavaConverters.asScalaBuffer(analyzers).toSeq())
-            .run();
+  List<Column> aggregates(Dataset<Row> data, String table) {
+    Map<Measure, List<Column>> byMeasure = new LinkedHashMap<>();
     for (Measure measure : measures) {
-      Option<Metric<?>> metric = context.metric(measure.analyzer);
-      Try<?> value = metric.isDefined() ? metric.get().value() : null;
+      if (measure.analyzer instanceof ScanShareableAnalyzer<?, ?> scan) {
+        Option<Exception> failing =
+            Preconditions.findFirstFailing(data.schema(), measure.analyzer.preconditions());
+        if (failing.isDefined()) {
+          throw failed(table, measure, failing.get().getMessage());
+        }
+        try {
+          byMeasure.put(measure, JavaConverters.seqAsJavaList(scan.aggregationFunctions()));
+        } catch (Exception e) { // a filter that does not parse: Spark's checked ParseException
+          throw failed(table, measure, e.getMessage());
+        }
+      }
+    }
+    List<Column> aggregates = byMeasure.values().stream().flatMap(List::stream).toList();
+    if (analysisError(data, aggregates).isPresent()) {
+      for (Map.Entry<Measure, List<Column>> measure : byMeasure.entrySet()) {
+        Optional<String> error = analysisError(data, measure.getValue());
+        if (error.isPresent()) {
+          throw failed(table, measure.getKey(), error.get());
+        }
+      }
+    }
+    return aggregates;
+  }
+
+  /** Why {@code aggregates} do not resolve over {@code data}, found without running anything. */
+  private static Optional<String> analysisError(Dataset<Row> data, List<Column> aggregates) {
+    try {
+      data.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+          .queryExecution()
+          .assertAnalyzed();
+      return Optional.empty();
+    } catch (Exception e) { // Spark's AnalysisException is checked but undeclared
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * Every requested metric: the scan-based ones from the values of {@link #aggregates} in {@code
+   * aggregated}, each distinct-count from one grouping of {@code grouped}.
+   *
+   * @param aggregated the values of {@link #aggregates}, in its order
+   * @param grouped the rows whose distinct values are counted, with the columns the counts read
+   * @throws MedallaException with {@link ErrorCode#INVALID_PIPELINE} naming the metric that could
+   *     not be computed
+   */
+  Results results(Row aggregated, Dataset<Row> grouped, String table) {
+    List<Analyzer<?, Metric<?>>> grouping = new ArrayList<>();
+    for (Measure measure : measures) {
+      if (!(measure.analyzer instanceof ScanShareableAnalyzer<?, ?>)) {
+        grouping.add(measure.analyzer);
+      }
+    }
+    AnalyzerContext groupedContext =
+        grouping.isEmpty()
+            ? AnalyzerContext.empty()
+            : AnalysisRunner.onData(grouped)
+                .addAnalyzers(JavaConverters.asScalaBuffer(grouping).toSeq())
+                .run();
+    Map<Measure, OptionalDouble> values = new LinkedHashMap<>();
+    int offset = 0;
+    for (Measure measure : measures) {
+      Try<?> value;
+      if (measure.analyzer instanceof ScanShareableAnalyzer<?, ?> scan) {
+        value =
+            scan.metricFromAggregationResult(aggregated, offset, Option.empty(), Option.empty())
+                .value();
+        offset += scan.aggregationFunctions().size();
+      } else {
+        Option<Metric<?>> metric = groupedContext.metric(measure.analyzer);
+        value = metric.isDefined() ? metric.get().value() : null;
+      }
       if (value != null
           && value.isFailure()
           && value.failed().get() instanceof EmptyStateException) {
@@ -126,17 +191,22 @@ final class DeequAnalysis {
         continue;
       }
       if (value == null || value.isFailure()) {
-        String reason =
-            value == null ? "no metric was produced" : value.failed().get().getMessage();
-        throw new MedallaException(
-            ErrorCode.INVALID_PIPELINE,
-            "Cannot check the quality of %s: %s failed: %s",
+        throw failed(
             table,
-            measure.description,
-            reason);
+            measure,
+            value == null ? "no metric was produced" : value.failed().get().getMessage());
       }
       values.put(measure, OptionalDouble.of(((Number) value.get()).doubleValue()));
     }
     return new Results(values);
+  }
+
+  private static MedallaException failed(String table, Measure measure, String reason) {
+    return new MedallaException(
+        ErrorCode.INVALID_PIPELINE,
+        "Cannot check the quality of %s: %s failed: %s",
+        table,
+        measure.description,
+        reason);
   }
 }

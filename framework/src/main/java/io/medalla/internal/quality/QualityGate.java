@@ -29,10 +29,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * Evaluates a pipeline's expectations on its candidate output before publishing
- * (write-audit-publish). Every metric the rules need is computed in one Deequ analysis of the
- * candidate, planned and judged by each rule's {@link RuleCheck}; row-level rules are SQL
- * predicates counted there and, for quarantine rules, used to split the candidate into published
- * and quarantined rows.
+ * (write-audit-publish). Every metric the rules need is computed in one pass over the candidate, by
+ * itself or while it is written, planned and judged by each rule's {@link RuleCheck}; row-level
+ * rules are SQL predicates counted there and, for quarantine rules, used to split the candidate
+ * into published and quarantined rows.
  */
 public final class QualityGate {
   /** The metric history of one table, for anomaly rules. */
@@ -62,6 +62,25 @@ public final class QualityGate {
       long candidateRows,
       RunContext context,
       History history) {
+    Planned planned = plan(spec, builtIn, candidate, context, history);
+    planned.audit.run();
+    return planned.verdict(candidateRows);
+  }
+
+  /**
+   * Plans the checks of a candidate whose metrics are computed while it is written: the write
+   * computes {@link Planned#aggregates} over {@link Planned#audited}, then {@link Planned#measured}
+   * judges them.
+   *
+   * @param builtIn checks the framework adds for the pipeline's source
+   * @param candidate the conformed output, not computed yet
+   */
+  public Planned plan(
+      PipelineSpec spec,
+      List<Expectation> builtIn,
+      Dataset<Row> candidate,
+      RunContext context,
+      History history) {
     List<Expectation> expectations = new ArrayList<>(builtIn);
     expectations.addAll(thresholds.apply(spec));
     requireOutputColumns(spec, expectations, candidate);
@@ -83,60 +102,104 @@ public final class QualityGate {
                 audit
                     .analysis()
                     .size(Optional.of("NOT (" + String.join(" AND ", quarantinePasses) + ")")));
+    return new Planned(spec, candidate, audit, judgements, quarantinedMeasure);
+  }
 
-    audit.run();
-    List<CheckResult> results =
-        judgements.stream().map(judgement -> judgement.judge(audit)).toList();
-    long quarantinedRows =
-        quarantinedMeasure.map(measure -> (long) audit.value(measure).orElse(0)).orElse(0L);
-    if (quarantinedRows == 0) {
-      return new QualityVerdict(
-          results, candidate, candidateRows, Optional.empty(), 0, audit.metrics());
+  /** A candidate's planned checks: what to compute on it, and how to judge the values. */
+  public static final class Planned {
+    private final PipelineSpec spec;
+    private final Dataset<Row> candidate;
+    private final Audit audit;
+    private final List<RuleCheck.Judgement> judgements;
+    private final Optional<DeequAnalysis.Measure> quarantinedMeasure;
+
+    private Planned(
+        PipelineSpec spec,
+        Dataset<Row> candidate,
+        Audit audit,
+        List<RuleCheck.Judgement> judgements,
+        Optional<DeequAnalysis.Measure> quarantinedMeasure) {
+      this.spec = spec;
+      this.candidate = candidate;
+      this.audit = audit;
+      this.judgements = judgements;
+      this.quarantinedMeasure = quarantinedMeasure;
     }
-    Dataset<Row> flagged =
-        audit.data().withColumn("_failed_rules", expr(failedRules(audit.passPredicates())));
-    Column[] candidateColumns =
-        Arrays.stream(candidate.columns())
-            .map(column -> col(quoted(column)))
-            .toArray(Column[]::new);
-    Column[] recordColumns =
-        Arrays.stream(candidate.columns())
-            .filter(column -> !column.startsWith("_"))
-            .map(column -> col(quoted(column)))
-            .toArray(Column[]::new);
-    Dataset<Row> publishable =
-        flagged.where(expr("size(_failed_rules) = 0")).select(candidateColumns);
-    Column logicalDate = lit(java.sql.Date.valueOf(context.logicalDate()));
-    List<Column> quarantineColumns =
-        new ArrayList<>(
-            List.of(
-                lit(context.runId()).as("run_id"),
-                // A partitioned table's record belongs to its partition's date.
-                spec.partitionColumn()
-                    .map(column -> coalesce(col(quoted(column)), logicalDate))
-                    .orElse(logicalDate)
-                    .as("logical_date"),
-                col("_failed_rules").as("failed_rules"),
-                to_json(struct(recordColumns)).as("record"),
-                current_timestamp().as("quarantined_at")));
-    quarantineColumns.addAll(Provenance.quarantineColumns(flagged));
-    Dataset<Row> quarantined =
-        Provenance.withRawRecords(
-            flagged
-                .where(expr("size(_failed_rules) > 0"))
-                .select(quarantineColumns.toArray(Column[]::new)),
-            spec.output().layer(),
-            spec.inputs().stream()
-                .filter(input -> input.layer() == Layer.BRONZE)
-                .map(context::read)
-                .toList());
-    return new QualityVerdict(
-        results,
-        publishable,
-        candidateRows - quarantinedRows,
-        Optional.of(quarantined),
-        quarantinedRows,
-        audit.metrics());
+
+    /** The candidate with the columns the checks read; select the candidate's columns to write. */
+    public Dataset<Row> audited() {
+      return audit.data();
+    }
+
+    /** The aggregates to compute over {@link #audited}, in one pass. */
+    public List<Column> aggregates() {
+      return audit.aggregates();
+    }
+
+    /**
+     * Judges the candidate from the values of {@link #aggregates} and the candidate's rows as
+     * written, {@code written}; its quarantine, when a quarantine rule failed, is computed anew.
+     */
+    public QualityVerdict measured(Row aggregated, Dataset<Row> written) {
+      audit.measured(aggregated, written);
+      return verdict(audit.rows());
+    }
+
+    private QualityVerdict verdict(long candidateRows) {
+      List<CheckResult> results =
+          judgements.stream().map(judgement -> judgement.judge(audit)).toList();
+      long quarantinedRows =
+          quarantinedMeasure.map(measure -> (long) audit.value(measure).orElse(0)).orElse(0L);
+      if (quarantinedRows == 0) {
+        return new QualityVerdict(
+            results, candidate, candidateRows, Optional.empty(), 0, audit.metrics());
+      }
+      RunContext context = audit.context();
+      Dataset<Row> flagged =
+          audit.data().withColumn("_failed_rules", expr(failedRules(audit.passPredicates())));
+      Column[] candidateColumns =
+          Arrays.stream(candidate.columns())
+              .map(column -> col(quoted(column)))
+              .toArray(Column[]::new);
+      Column[] recordColumns =
+          Arrays.stream(candidate.columns())
+              .filter(column -> !column.startsWith("_"))
+              .map(column -> col(quoted(column)))
+              .toArray(Column[]::new);
+      Dataset<Row> publishable =
+          flagged.where(expr("size(_failed_rules) = 0")).select(candidateColumns);
+      Column logicalDate = lit(java.sql.Date.valueOf(context.logicalDate()));
+      List<Column> quarantineColumns =
+          new ArrayList<>(
+              List.of(
+                  lit(context.runId()).as("run_id"),
+                  // A partitioned table's record belongs to its partition's date.
+                  spec.partitionColumn()
+                      .map(column -> coalesce(col(quoted(column)), logicalDate))
+                      .orElse(logicalDate)
+                      .as("logical_date"),
+                  col("_failed_rules").as("failed_rules"),
+                  to_json(struct(recordColumns)).as("record"),
+                  current_timestamp().as("quarantined_at")));
+      quarantineColumns.addAll(Provenance.quarantineColumns(flagged));
+      Dataset<Row> quarantined =
+          Provenance.withRawRecords(
+              flagged
+                  .where(expr("size(_failed_rules) > 0"))
+                  .select(quarantineColumns.toArray(Column[]::new)),
+              spec.output().layer(),
+              spec.inputs().stream()
+                  .filter(input -> input.layer() == Layer.BRONZE)
+                  .map(context::read)
+                  .toList());
+      return new QualityVerdict(
+          results,
+          publishable,
+          candidateRows - quarantinedRows,
+          Optional.of(quarantined),
+          quarantinedRows,
+          audit.metrics());
+    }
   }
 
   /**

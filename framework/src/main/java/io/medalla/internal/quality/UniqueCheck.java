@@ -25,7 +25,7 @@ final class UniqueCheck extends RuleCheck<Rule.Unique> {
     String key =
         rule.columns().size() == 1 ? rule.columns().get(0) : "__unique_" + expectation.name();
     if (rule.columns().size() > 1) {
-      audit.extend(data -> data.withColumn(key, expr(compositeKey(rule))));
+      audit.extendGrouped(data -> data.withColumn(key, expr(compositeKey(rule))));
     }
     DeequAnalysis.Measure distinct = audit.analysis().distinctCount(List.of(key));
     DeequAnalysis.Measure keyed = audit.analysis().size(Optional.of(quoted(key) + " IS NOT NULL"));

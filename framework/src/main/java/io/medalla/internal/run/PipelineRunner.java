@@ -8,8 +8,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.medalla.api.Alert;
 import io.medalla.api.BronzePipeline;
+import io.medalla.api.Columns;
 import io.medalla.api.ErrorCode;
 import io.medalla.api.Expectation;
 import io.medalla.api.GoldPipeline;
@@ -43,6 +45,7 @@ import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaPublisher;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.OpsTables;
+import io.medalla.internal.table.StagedWrite;
 import io.medalla.internal.table.Warehouse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,6 +55,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +65,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,10 +79,6 @@ import org.slf4j.MDC;
  */
 public final class PipelineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-
-  /** Delta's check that a {@code replaceWhere} overwrite writes no row outside its predicate. */
-  private static final String REPLACE_WHERE_CHECK =
-      "spark.databricks.delta.replaceWhere.constraintCheck.enabled";
 
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -187,8 +188,13 @@ public final class PipelineRunner {
             spark, warehouse, run.spec(), run.runId(), plan, settings.environment(), planner);
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
     Dataset<Row> conformed = conform(run, transformed.output());
-    if (transformed.unchecked(run.spec()) && writeChecksPartitions(run)) {
-      return record(run, publishMeasured(run, conformed));
+    if (transformed.checks().isEmpty()
+        && DeltaPublisher.stageable(run.spec(), plan.scope(), plan.outputVersion())) {
+      Optional<DeltaPublisher.Published> published =
+          publishStaged(run, transformed, conformed, context);
+      if (published.isPresent()) {
+        return record(run, published.get());
+      }
     }
     Dataset<Row> cached = conformed.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -299,48 +305,114 @@ public final class PipelineRunner {
   }
 
   /**
-   * Whether Delta's own check rejects a publish with rows outside the run's partitions, before it
-   * commits: a partition overwrite of an existing table (its {@code replaceWhere} constraint check,
-   * when enabled) or a full overwrite of an unpartitioned one, which has no partitions to leave.
+   * Audit and publish in one pass (write-audit-commit), for an append or an overwrite of an
+   * existing table: the write computes the rows, counts them and computes every metric the gate
+   * needs while it writes their files, and the files are committed only once the rows are in the
+   * run's partitions and the gate passed. Empty, having committed nothing, when the run takes the
+   * cached path instead: its batch was published before, or a quarantine rule failed rows, which a
+   * second pass splits off.
    */
-  private boolean writeChecksPartitions(RunState run) {
+  private Optional<DeltaPublisher.Published> publishStaged(
+      RunState run, Transformed transformed, Dataset<Row> conformed, RunContext context) {
+    step(run, "publish");
     PipelineSpec spec = run.spec();
-    RunPlan plan = run.plan().orElseThrow();
-    if (plan.outputVersion().isEmpty()) {
-      return false;
+    List<Column> counts = partitionCounts(run);
+    try (WriteObservation measured = WriteObservation.listen(spark);
+        WriteObservation audited = WriteObservation.listen(spark)) {
+      Dataset<Row> candidate =
+          Deduplication.kept(
+              measured.observe(
+                  conformed,
+                  List.of(counts.get(0), counts.get(1), Deduplication.copies(conformed))));
+      Optional<QualityGate.Planned> gate =
+          transformed.unchecked(spec)
+              ? Optional.empty()
+              : Optional.of(
+                  qualityGate.plan(
+                      spec,
+                      List.of(),
+                      candidate,
+                      context,
+                      qualityStore.history(spec.output(), context.logicalDate())));
+      Column[] candidateColumns =
+          Arrays.stream(candidate.columns())
+              .map(Columns::quoted)
+              .map(functions::col)
+              .toArray(Column[]::new);
+      Dataset<Row> rows =
+          gate.map(
+                  planned ->
+                      audited
+                          .observe(planned.audited(), planned.aggregates())
+                          .select(candidateColumns))
+              .orElse(candidate);
+      Optional<StagedWrite> staged = stage(run, conformed, rows);
+      if (staged.isEmpty()) {
+        return Optional.empty();
+      }
+      StagedWrite write = staged.get();
+      try {
+        WriteObservation.Measures measures = measured.await();
+        Row values = measures.values();
+        run.produced(measures.rowsRead(), values.getLong(0), values.getLong(2));
+        checkPartitions(run, values);
+        QualityVerdict verdict =
+            unchecked(transformed, candidate, values.getLong(0) - values.getLong(2));
+        if (gate.isPresent()) {
+          step(run, "audit");
+          QualityVerdict gated = gate.get().measured(audited.await().values(), write.written());
+          if (gated.quarantinedRows() > 0) {
+            LOG.info(
+                "Run {}: {} rows to quarantine; publishing after a second pass",
+                run.runId(),
+                gated.quarantinedRows());
+            return Optional.empty();
+          }
+          verdict = judged(run, transformed, candidate, gated, context);
+        }
+        DeltaPublisher.Published published = commitStaged(run, write, verdict, conformed);
+        run.published(published.rowsWritten(), 0, 0, published.tableVersion());
+        recordQuality(run, verdict);
+        return Optional.of(published);
+      } finally {
+        write.abandon();
+      }
     }
-    return switch (spec.writeMode()) {
-      case PARTITION_OVERWRITE ->
-          plan.scope() == DeltaPublisher.Scope.DATES
-              && Boolean.parseBoolean(spark.conf().get(REPLACE_WHERE_CHECK, "true"));
-      case FULL_OVERWRITE -> spec.partitionColumn().isEmpty();
-      default -> false;
-    };
   }
 
   /**
-   * Publish, for a run with nothing to audit whose write checks its partitions: the write's own
-   * pass counts the rows read, produced and copied, so nothing is cached or counted before.
+   * Writes {@code rows}' files without committing them; empty when nothing was written. A write
+   * Delta rejects for rows outside the run's partitions fails with the runner's own error.
    */
-  private DeltaPublisher.Published publishMeasured(RunState run, Dataset<Row> conformed) {
-    step(run, "publish");
-    try (WriteObservation observation = WriteObservation.listen(spark)) {
-      Dataset<Row> observed =
-          observation.observe(conformed, count(lit(1)), Deduplication.copies(conformed));
-      DeltaPublisher.Published published;
-      try {
-        published = commit(run, Deduplication.kept(observed));
-      } catch (Exception e) { // Spark throws checked exceptions undeclared
-        if (run.spec().partitionColumn().isPresent()) {
-          List<Column> counts = partitionCounts(run);
-          checkPartitions(run, conformed.agg(counts.get(0), counts.get(1)).first());
-        }
-        throw e;
+  private Optional<StagedWrite> stage(RunState run, Dataset<Row> conformed, Dataset<Row> rows) {
+    PipelineSpec spec = run.spec();
+    try {
+      return publisher.stage(spark, target(run), Provenance.published(spec.output().layer(), rows));
+    } catch (Exception e) { // Spark throws checked exceptions undeclared
+      if (spec.partitionColumn().isPresent()) {
+        List<Column> counts = partitionCounts(run);
+        checkPartitions(run, conformed.agg(counts.get(0), counts.get(1)).first());
       }
-      WriteObservation.Measures measures = observation.await();
-      run.produced(measures.rowsRead(), measures.values().getLong(0), measures.values().getLong(1));
-      run.published(published.rowsWritten(), 0, 0, published.tableVersion());
-      return published;
+      throw e;
+    }
+  }
+
+  /**
+   * Commits an audited staged write; an empty bronze batch commits nothing. A commit that lost a
+   * race with a concurrent one writes the rows again, under the commit policy.
+   */
+  private DeltaPublisher.Published commitStaged(
+      RunState run, StagedWrite write, QualityVerdict verdict, Dataset<Row> conformed) {
+    step(run, "publish");
+    PipelineSpec spec = run.spec();
+    if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND && verdict.publishableRows() == 0) {
+      return DeltaPublisher.unchanged(spec, run.plan().orElseThrow().outputVersion().orElseThrow());
+    }
+    try {
+      return write.commit();
+    } catch (DeltaConcurrentModificationException e) {
+      LOG.info("Run {} lost a commit race ({}); writing again", run.runId(), e.getMessage());
+      return commit(run, Deduplication.kept(conformed));
     }
   }
 
@@ -389,8 +461,7 @@ public final class PipelineRunner {
     step(run, "audit");
     PipelineSpec spec = run.spec();
     if (transformed.unchecked(spec)) {
-      return new QualityVerdict(
-          transformed.findings(), candidate, candidateRows, Optional.empty(), 0, Map.of());
+      return unchecked(transformed, candidate, candidateRows);
     }
     QualityVerdict gated =
         qualityGate.evaluate(
@@ -400,6 +471,27 @@ public final class PipelineRunner {
             candidateRows,
             context,
             qualityStore.history(spec.output(), context.logicalDate()));
+    return judged(run, transformed, candidate, gated, context);
+  }
+
+  /** The verdict on a candidate with nothing to check: every row published. */
+  private static QualityVerdict unchecked(
+      Transformed transformed, Dataset<Row> candidate, long candidateRows) {
+    return new QualityVerdict(
+        transformed.findings(), candidate, candidateRows, Optional.empty(), 0, Map.of());
+  }
+
+  /**
+   * Records the gate's results, with what reading found; throws when a blocking expectation failed,
+   * so nothing is published.
+   */
+  private QualityVerdict judged(
+      RunState run,
+      Transformed transformed,
+      Dataset<Row> candidate,
+      QualityVerdict gated,
+      RunContext context) {
+    PipelineSpec spec = run.spec();
     List<CheckResult> results = new ArrayList<>(transformed.findings());
     for (CheckResult result : gated.results()) {
       results.add(
@@ -462,12 +554,16 @@ public final class PipelineRunner {
 
   /** One commit of {@code rows}, as the plan scoped it. */
   private DeltaPublisher.Published commit(RunState run, Dataset<Row> rows) {
-    RunPlan plan = run.plan().orElseThrow();
     return publisher.publish(
-        spark,
+        spark, target(run), Provenance.published(run.spec().output().layer(), rows));
+  }
+
+  /** Where and how the run publishes, as planned. */
+  private DeltaPublisher.Target target(RunState run) {
+    RunPlan plan = run.plan().orElseThrow();
+    return new DeltaPublisher.Target(
         warehouse.path(run.spec().output()),
         run.spec(),
-        Provenance.published(run.spec().output().layer(), rows),
         run.runId(),
         plan.dates(),
         plan.scope(),

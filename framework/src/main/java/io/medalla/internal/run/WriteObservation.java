@@ -3,6 +3,7 @@ package io.medalla.internal.run;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,9 +46,10 @@ final class WriteObservation implements QueryExecutionListener, AutoCloseable {
     return observation;
   }
 
-  /** {@code rows}, measured by {@code aggregates} when an action computes them. */
-  Dataset<Row> observe(Dataset<Row> rows, Column first, Column... more) {
-    return rows.observe(name, first, more);
+  /** {@code rows}, measured by {@code aggregates} (at least one) when an action computes them. */
+  Dataset<Row> observe(Dataset<Row> rows, List<Column> aggregates) {
+    return rows.observe(
+        name, aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
   }
 
   /**

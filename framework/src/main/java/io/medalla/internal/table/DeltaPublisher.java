@@ -28,11 +28,21 @@ import org.apache.spark.sql.CreateTableWriter;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.DeltaOptions;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.OptimisticTransaction$;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.commands.WriteIntoDelta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Publishes a run's output as exactly one Delta commit tagged with the run id. Bronze appends are
@@ -69,6 +79,25 @@ public final class DeltaPublisher {
   }
 
   /**
+   * Where and how a run publishes.
+   *
+   * @param path the table's location
+   * @param runId the run, recorded in the commit's {@code userMetadata}
+   * @param dates the run's partitions: a partitioned table replaces exactly these; a bronze batch
+   *     is identified by the last
+   * @param scope what the run's rows replace
+   * @param plannedVersion the table's version the run was planned on; empty when it did not exist.
+   *     A bronze batch's transaction version is this plus one
+   */
+  public record Target(
+      String path,
+      PipelineSpec spec,
+      String runId,
+      SortedSet<LocalDate> dates,
+      Scope scope,
+      Optional<Long> plannedVersion) {}
+
+  /**
    * The outcome of a publish.
    *
    * @param commit the run's commit, or empty when the batch had been published before
@@ -91,31 +120,23 @@ public final class DeltaPublisher {
   }
 
   /**
-   * Publishes {@code output} to the table at {@code path}.
+   * Publishes {@code output} as {@code target} says.
    *
-   * @param dates the run's partitions: a partitioned table replaces exactly these; a bronze batch
-   *     is identified by the last
-   * @param scope what {@code output} replaces
-   * @param plannedVersion the table's version the run was planned on; empty when it did not exist.
-   *     A bronze batch's transaction version is this plus one
    * @throws MedallaException with {@link ErrorCode#RUN_FAILED} when the commit policy gives up
    */
-  public Published publish(
-      SparkSession spark,
-      String path,
-      PipelineSpec spec,
-      Dataset<Row> output,
-      String runId,
-      SortedSet<LocalDate> dates,
-      Scope scope,
-      Optional<Long> plannedVersion) {
+  public Published publish(SparkSession spark, Target target, Dataset<Row> output) {
+    String path = target.path();
+    PipelineSpec spec = target.spec();
+    String runId = target.runId();
+    SortedSet<LocalDate> dates = target.dates();
+    Optional<Long> plannedVersion = target.plannedVersion();
     long batchVersion = plannedVersion.map(version -> version + 1).orElse(0L);
     boolean[] exists = {plannedVersion.isPresent()};
     retry.run(
         spec.output().toString(),
         () -> {
           try {
-            write(spark, path, spec, output, runId, dates, scope, batchVersion, exists[0]);
+            write(spark, target, output, batchVersion, exists[0]);
           } catch (ConcurrentCreation e) {
             exists[0] = true; // the retry writes to the table the concurrent run created
             throw e;
@@ -142,28 +163,15 @@ public final class DeltaPublisher {
   }
 
   private void write(
-      SparkSession spark,
-      String path,
-      PipelineSpec spec,
-      Dataset<Row> output,
-      String runId,
-      SortedSet<LocalDate> dates,
-      Scope scope,
-      long batchVersion,
-      boolean exists) {
+      SparkSession spark, Target target, Dataset<Row> output, long batchVersion, boolean exists) {
+    String path = target.path();
+    PipelineSpec spec = target.spec();
+    String runId = target.runId();
+    SortedSet<LocalDate> dates = target.dates();
+    Scope scope = target.scope();
     WriteMode mode = spec.writeMode();
-    Map<String, String> options = new LinkedHashMap<>();
-    if (mode == WriteMode.IDEMPOTENT_APPEND) {
-      // Two runs planned on the same table version write the same (appId, version): the second
-      // is skipped by Delta, so a batch is never appended twice.
-      options.put("txnAppId", spec.pipelineName() + "@" + dates.last());
-      options.put("txnVersion", String.valueOf(batchVersion));
-      options.put("mergeSchema", "true");
-    }
-    Dataset<Row> rows =
-        mode == WriteMode.SCD1_MERGE
-            ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
-            : output;
+    Map<String, String> options = batchOptions(spec, dates, batchVersion);
+    Dataset<Row> rows = written(spec, output);
     if (!exists) {
       create(spark, path, spec, clustered(spec, rows), runId, options);
       return;
@@ -195,6 +203,118 @@ public final class DeltaPublisher {
       default -> throw new IllegalStateException("Unexpected write mode " + mode);
     }
     writer.save(path);
+  }
+
+  /**
+   * Whether {@link #stage} can write {@code spec}'s output as {@code scope} says: an append or an
+   * overwrite (of the run's partitions or of an unkeyed whole table) of an existing table. A keyed
+   * table's full refresh is not: its clustering samples the rows in a job of its own, which would
+   * count the rows observed on them twice.
+   */
+  public static boolean stageable(PipelineSpec spec, Scope scope, Optional<Long> plannedVersion) {
+    if (plannedVersion.isEmpty() || scope == Scope.NEW_KEYS) {
+      return false;
+    }
+    if (scope == Scope.TABLE) {
+      return spec.keys().isEmpty();
+    }
+    return switch (spec.writeMode()) {
+      case IDEMPOTENT_APPEND, PARTITION_OVERWRITE, FULL_OVERWRITE -> true;
+      case MERGE, SCD1_MERGE, SCD2_MERGE -> false;
+    };
+  }
+
+  /**
+   * Writes {@code output} to the table at {@code path} as {@link #publish} would, without
+   * committing it; only for a {@link #stageable} publish.
+   *
+   * @return the written files, or empty when nothing was written: the rows' schema is not the
+   *     table's (the quality gate's schema contract or Delta's schema evolution decides, after an
+   *     audit), or the bronze batch had been published before
+   */
+  public Optional<StagedWrite> stage(SparkSession spark, Target target, Dataset<Row> output) {
+    PipelineSpec spec = target.spec();
+    Scope scope = target.scope();
+    SortedSet<LocalDate> dates = target.dates();
+    Optional<Long> plannedVersion = target.plannedVersion();
+    if (!stageable(spec, scope, plannedVersion)) {
+      throw new IllegalArgumentException("Cannot stage a " + scope + " " + spec.writeMode());
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("userMetadata", target.runId());
+    SaveMode mode = SaveMode.Overwrite;
+    if (scope == Scope.DATES && spec.writeMode() == WriteMode.PARTITION_OVERWRITE) {
+      options.put("replaceWhere", inDates(spec, "", dates));
+    } else if (scope == Scope.DATES && spec.writeMode() == WriteMode.IDEMPOTENT_APPEND) {
+      options.putAll(batchOptions(spec, dates, plannedVersion.orElseThrow() + 1));
+      mode = SaveMode.Append;
+    }
+    Dataset<Row> rows = written(spec, output);
+    DeltaOptions deltaOptions =
+        new DeltaOptions(
+            scala.collection.immutable.Map$.MODULE$
+                .<String, String>empty()
+                .$plus$plus(JavaConverters.mapAsScalaMap(options)),
+            spark.sessionState().conf());
+    Seq<String> noPartitioning = JavaConverters.asScalaBuffer(List.<String>of()).toSeq();
+    WriteIntoDelta write =
+        new WriteIntoDelta(
+            DeltaLog.forTable(spark, target.path()),
+            mode,
+            deltaOptions,
+            noPartitioning,
+            scala.collection.immutable.Map$.MODULE$.<String, String>empty(),
+            rows,
+            Option.empty(),
+            Option.empty());
+    OptimisticTransaction transaction = write.deltaLog().startTransaction();
+    if (!transaction.metadata().schema().sameType(rows.schema())
+        || write.hasBeenExecuted(transaction, spark, Option.apply(deltaOptions))) {
+      return Optional.empty();
+    }
+    Seq<Action> actions;
+    OptimisticTransaction$.MODULE$.setActive(transaction);
+    try {
+      actions = write.write(transaction, spark, write.write$default$3(), write.write$default$4());
+    } finally {
+      OptimisticTransaction$.MODULE$.clearActive();
+    }
+    return Optional.of(
+        new StagedWrite(
+            target.runId(),
+            write.deltaLog(),
+            transaction,
+            actions,
+            new DeltaOperations.Write(
+                mode,
+                Option.apply(noPartitioning),
+                deltaOptions.replaceWhere(),
+                deltaOptions.userMetadata())));
+  }
+
+  /**
+   * The options of a bronze batch's append: two runs planned on the same table version write the
+   * same (appId, version), and Delta skips the second, so a batch is never appended twice.
+   */
+  private static Map<String, String> batchOptions(
+      PipelineSpec spec, SortedSet<LocalDate> dates, long batchVersion) {
+    if (spec.writeMode() != WriteMode.IDEMPOTENT_APPEND) {
+      return Map.of();
+    }
+    return Map.of(
+        "txnAppId",
+        spec.pipelineName() + "@" + dates.last(),
+        "txnVersion",
+        String.valueOf(batchVersion),
+        "mergeSchema",
+        "true");
+  }
+
+  /** The rows a publish writes: an SCD1 change feed's deletes only remove rows. */
+  private static Dataset<Row> written(PipelineSpec spec, Dataset<Row> output) {
+    return spec.writeMode() == WriteMode.SCD1_MERGE
+        ? output.where(col(ChangeResolver.OPERATION).notEqual("d"))
+        : output;
   }
 
   private static void create(

@@ -18,18 +18,24 @@ import io.medalla.api.TableId;
 import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.testkit.TestWarehouse;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +111,18 @@ class TestQualityGate {
     return warehouse.warehouse().path(TableId.parse(table));
   }
 
+  /** The data files in the table's directory, committed or not. */
+  private List<Path> dataFiles(String table) {
+    try (Stream<Path> files = Files.walk(Path.of(path(table)))) {
+      return files
+          .filter(file -> file.getFileName().toString().endsWith(".parquet"))
+          .filter(file -> !file.toString().contains("_delta_log"))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Dataset<Row> results(RunResult run) {
     return new QualityStore(
             warehouse.spark(),
@@ -135,6 +153,12 @@ class TestQualityGate {
         .contains("unique_order_id: 1 rows repeat a key [order_id]");
     assertThat(version("silver_shop.orders")).isEqualTo(versionBefore);
     assertThat(warehouse.table("silver_shop.orders").count()).isEqualTo(rowsBefore);
+    assertThat(dataFiles("silver_shop.orders"))
+        .as("the blocked run's written files are deleted, not left uncommitted")
+        .hasSameElementsAs(
+            Arrays.stream(warehouse.table("silver_shop.orders").inputFiles())
+                .map(file -> Path.of(URI.create(file)))
+                .toList());
     Row result = results(blocked).first();
     assertThat(result.<String>getAs("expectation")).isEqualTo("unique_order_id");
     assertThat(result.<String>getAs("status")).isEqualTo("FAILED");
@@ -202,6 +226,26 @@ class TestQualityGate {
                 .first()
                 .getString(0))
         .isEqualTo(rerun.record().runId());
+  }
+
+  @Test
+  void aRuleThatCannotBeComputedFailsAsAnInvalidPipelineNamingItAndWritesNothing() {
+    ingest(DAY, order("a", 10, "paid", "2026-11-10T08:00:00Z"));
+    assertThat(warehouse.run(new SilverOrders(), DAY).exitStatus()).isZero();
+    long versionBefore = version("silver_shop.orders");
+    List<Path> filesBefore = dataFiles("silver_shop.orders");
+
+    for (String predicate : List.of("no_such_column > 0", "amount >")) {
+      RunResult run =
+          warehouse.run(new SilverOrders(Expect.satisfies("checked", predicate).fail()), DAY);
+
+      assertThat(run.exitStatus()).as(predicate).isEqualTo(2);
+      assertThat(run.record().errorMessage().orElseThrow())
+          .contains("Cannot check the quality of silver_shop.orders: Size where NOT (")
+          .contains(predicate);
+      assertThat(version("silver_shop.orders")).isEqualTo(versionBefore);
+      assertThat(dataFiles("silver_shop.orders")).hasSameElementsAs(filesBefore);
+    }
   }
 
   @Test
