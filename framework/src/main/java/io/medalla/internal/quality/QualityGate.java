@@ -29,8 +29,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Evaluates a pipeline's expectations on its candidate output before publishing
- * (write-audit-publish). Every metric the rules need is computed in one pass over the candidate, by
- * itself or while it is written, planned and judged by each rule's {@link RuleCheck}; row-level
+ * (write-audit-publish, or write-audit-commit when the metrics are computed while the rows are
+ * written). Every scan metric the rules need is computed in one pass over the candidate and each
+ * distinct-count in one grouping, planned and judged by each rule's {@link RuleCheck}; row-level
  * rules are SQL predicates counted there and, for quarantine rules, used to split the candidate
  * into published and quarantined rows.
  */
@@ -65,6 +66,15 @@ public final class QualityGate {
     Planned planned = plan(spec, builtIn, candidate, context, history);
     planned.audit.run();
     return planned.verdict(candidateRows);
+  }
+
+  /**
+   * Whether the checks of {@code spec} can be computed while its rows are written: none reads
+   * another table, whose join would change the written rows' plan and what the run reads.
+   */
+  public static boolean checksOnWrite(PipelineSpec spec) {
+    return spec.expectations().stream()
+        .noneMatch(expectation -> RuleChecks.of(expectation.rule()).readsOtherTables());
   }
 
   /**

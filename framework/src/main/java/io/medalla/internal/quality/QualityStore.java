@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -131,32 +132,35 @@ public final class QualityStore {
     if (!DeltaTables.exists(spark, path)) {
       return;
     }
-    Dataset<Row> earlier =
+    // One table's history is small: its latest value per date is picked here, not by a shuffle.
+    List<Row> earlier =
         spark
             .read()
             .format("delta")
             .load(path)
             .where(col("table").equalTo(table.catalogName()))
-            .where(col("logical_date").lt(lit(Date.valueOf(logicalDate))));
-    List<Row> latestPerDate =
-        earlier
-            .groupBy("metric", "instance", "logical_date")
-            .agg(
-                org.apache.spark.sql.functions.max_by(col("value"), col("recorded_at")).as("value"))
-            .orderBy("logical_date")
+            .where(col("logical_date").lt(lit(Date.valueOf(logicalDate))))
+            .select("metric", "instance", "logical_date", "recorded_at", "value")
             .collectAsList();
-    for (Row row : latestPerDate) {
-      series
+    Map<MetricKey, TreeMap<Date, Row>> latestPerDate = new HashMap<>();
+    for (Row row : earlier) {
+      latestPerDate
           .computeIfAbsent(
-              new MetricKey(row.getString(0), row.getString(1)), key -> new ArrayList<>())
-          .add(row.getDouble(3));
+              new MetricKey(row.getString(0), row.getString(1)), key -> new TreeMap<>())
+          .merge(
+              row.getDate(2),
+              row,
+              (held, other) -> held.getTimestamp(3).before(other.getTimestamp(3)) ? other : held);
     }
+    latestPerDate.forEach(
+        (metric, byDate) ->
+            series.put(metric, byDate.values().stream().map(row -> row.getDouble(4)).toList()));
   }
 
   /**
    * Replaces the quarantine of {@code table} for the run's {@code dates} with {@code records}, so a
    * re-run leaves exactly its own quarantined rows; an insert-only incremental run, which sees only
-   * new rows, adds them instead. Writes nothing when there is nothing to replace.
+   * new rows, adds them instead. Writes nothing when there is nothing to replace or to add.
    */
   public void quarantine(
       TableId table,
@@ -165,7 +169,7 @@ public final class QualityStore {
       boolean adding,
       Optional<Dataset<Row>> records) {
     String path = warehouse.quarantinePath(table);
-    if (records.isEmpty() && !DeltaTables.exists(spark, path)) {
+    if (records.isEmpty() && (adding || !DeltaTables.exists(spark, path))) {
       return;
     }
     Dataset<Row> rows =

@@ -34,6 +34,11 @@ final class ReferencesCheck extends RowRuleCheck<Rule.References> {
   }
 
   @Override
+  boolean readsOtherTables() {
+    return true;
+  }
+
+  @Override
   String passPredicate(Expectation expectation, Rule.References rule) {
     return quoted(flag(expectation));
   }

@@ -42,6 +42,11 @@ abstract class RuleCheck<R extends Rule> {
    */
   abstract Judgement plan(Expectation expectation, R rule, Audit audit);
 
+  /** Whether the check reads a table besides the candidate (joins it to the candidate's rows). */
+  boolean readsOtherTables() {
+    return false;
+  }
+
   /** How an override of the rule's threshold is written; empty when the kind has none. */
   Optional<String> thresholdFormat() {
     return Optional.empty();

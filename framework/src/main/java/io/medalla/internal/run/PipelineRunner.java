@@ -189,6 +189,7 @@ public final class PipelineRunner {
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
     Dataset<Row> conformed = conform(run, transformed.output());
     if (transformed.checks().isEmpty()
+        && QualityGate.checksOnWrite(run.spec())
         && DeltaPublisher.stageable(run.spec(), plan.scope(), plan.outputVersion())) {
       Optional<DeltaPublisher.Published> published =
           publishStaged(run, transformed, conformed, context);
@@ -356,8 +357,16 @@ public final class PipelineRunner {
         Row values = measures.values();
         run.produced(measures.rowsRead(), values.getLong(0), values.getLong(2));
         checkPartitions(run, values);
-        QualityVerdict verdict =
-            unchecked(transformed, candidate, values.getLong(0) - values.getLong(2));
+        long candidateRows = values.getLong(0) - values.getLong(2);
+        if (write.rows().orElse(candidateRows) != candidateRows) {
+          LOG.info(
+              "Run {}: the write observed {} rows but its files hold {}; auditing a cached pass",
+              run.runId(),
+              candidateRows,
+              write.rows().getAsLong());
+          return Optional.empty();
+        }
+        QualityVerdict verdict = unchecked(transformed, candidate, candidateRows);
         if (gate.isPresent()) {
           step(run, "audit");
           QualityVerdict gated = gate.get().measured(audited.await().values(), write.written());
@@ -368,12 +377,20 @@ public final class PipelineRunner {
                 gated.quarantinedRows());
             return Optional.empty();
           }
-          verdict = judged(run, transformed, candidate, gated, context);
+          verdict = judged(transformed, candidate, gated);
+          if (!verdict.blocking().isEmpty()) {
+            recordResults(run, verdict);
+          }
         }
-        DeltaPublisher.Published published = commitStaged(run, write, verdict, conformed);
-        run.published(published.rowsWritten(), 0, 0, published.tableVersion());
-        recordQuality(run, verdict);
-        return Optional.of(published);
+        Optional<DeltaPublisher.Published> published = commitStaged(run, write, verdict);
+        if (published.isPresent()) {
+          run.published(published.get().rowsWritten(), 0, 0, published.get().tableVersion());
+          if (gate.isPresent()) {
+            recordResults(run, verdict);
+          }
+          recordQuality(run, verdict);
+        }
+        return published;
       } finally {
         write.abandon();
       }
@@ -398,21 +415,23 @@ public final class PipelineRunner {
   }
 
   /**
-   * Commits an audited staged write; an empty bronze batch commits nothing. A commit that lost a
-   * race with a concurrent one writes the rows again, under the commit policy.
+   * Commits an audited staged write; an empty bronze batch commits nothing. Empty when the commit
+   * lost to a concurrent one: the run then audits and publishes a cached pass, under the commit
+   * policy.
    */
-  private DeltaPublisher.Published commitStaged(
-      RunState run, StagedWrite write, QualityVerdict verdict, Dataset<Row> conformed) {
+  private Optional<DeltaPublisher.Published> commitStaged(
+      RunState run, StagedWrite write, QualityVerdict verdict) {
     step(run, "publish");
     PipelineSpec spec = run.spec();
     if (spec.writeMode() == WriteMode.IDEMPOTENT_APPEND && verdict.publishableRows() == 0) {
-      return DeltaPublisher.unchanged(spec, run.plan().orElseThrow().outputVersion().orElseThrow());
+      return Optional.of(
+          DeltaPublisher.unchanged(spec, run.plan().orElseThrow().outputVersion().orElseThrow()));
     }
     try {
-      return write.commit();
+      return Optional.of(write.commit());
     } catch (DeltaConcurrentModificationException e) {
-      LOG.info("Run {} lost a commit race ({}); writing again", run.runId(), e.getMessage());
-      return commit(run, Deduplication.kept(conformed));
+      LOG.info("Run {} lost a commit race: {}", run.runId(), e.getMessage());
+      return Optional.empty();
     }
   }
 
@@ -471,7 +490,9 @@ public final class PipelineRunner {
             candidateRows,
             context,
             qualityStore.history(spec.output(), context.logicalDate()));
-    return judged(run, transformed, candidate, gated, context);
+    QualityVerdict verdict = judged(transformed, candidate, gated);
+    recordResults(run, verdict);
+    return verdict;
   }
 
   /** The verdict on a candidate with nothing to check: every row published. */
@@ -481,17 +502,9 @@ public final class PipelineRunner {
         transformed.findings(), candidate, candidateRows, Optional.empty(), 0, Map.of());
   }
 
-  /**
-   * Records the gate's results, with what reading found; throws when a blocking expectation failed,
-   * so nothing is published.
-   */
-  private QualityVerdict judged(
-      RunState run,
-      Transformed transformed,
-      Dataset<Row> candidate,
-      QualityVerdict gated,
-      RunContext context) {
-    PipelineSpec spec = run.spec();
+  /** The gate's verdict with what reading found, its failed expectations logged. */
+  private static QualityVerdict judged(
+      Transformed transformed, Dataset<Row> candidate, QualityVerdict gated) {
     List<CheckResult> results = new ArrayList<>(transformed.findings());
     for (CheckResult result : gated.results()) {
       results.add(
@@ -499,17 +512,7 @@ public final class PipelineRunner {
               ? FileReader.describeWellFormed(result, candidate)
               : result);
     }
-    QualityVerdict verdict =
-        new QualityVerdict(
-            results,
-            gated.publishable(),
-            gated.publishableRows(),
-            gated.quarantined(),
-            gated.quarantinedRows(),
-            gated.metrics());
-    qualityStore.recordResults(
-        context.runId(), spec.output(), context.logicalDate(), verdict.results());
-    for (CheckResult result : verdict.results()) {
+    for (CheckResult result : results) {
       if (result.status() == CheckStatus.FAILED) {
         LOG.warn(
             "Expectation {} ({}) failed: {}",
@@ -518,6 +521,21 @@ public final class PipelineRunner {
             result.message());
       }
     }
+    return new QualityVerdict(
+        results,
+        gated.publishable(),
+        gated.publishableRows(),
+        gated.quarantined(),
+        gated.quarantinedRows(),
+        gated.metrics());
+  }
+
+  /**
+   * Records the gate's results; throws when a blocking expectation failed, so nothing is published.
+   */
+  private void recordResults(RunState run, QualityVerdict verdict) {
+    PipelineSpec spec = run.spec();
+    qualityStore.recordResults(run.runId(), spec.output(), run.logicalDate(), verdict.results());
     List<CheckResult> blocking = verdict.blocking();
     if (!blocking.isEmpty()) {
       throw new MedallaException(
@@ -530,7 +548,6 @@ public final class PipelineRunner {
               .collect(java.util.stream.Collectors.joining("; ")),
           spec.output());
     }
-    return verdict;
   }
 
   /** Publish: one commit of the audited rows, as the plan scoped it. */

@@ -2,11 +2,12 @@ package io.medalla.internal.table;
 
 import static java.util.Objects.requireNonNull;
 
+import io.delta.exceptions.DeltaConcurrentModificationException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,8 +28,9 @@ import scala.collection.Seq;
 /**
  * A Delta write whose data files are written before it is decided to commit them
  * (write-audit-commit): until {@link #commit} they are in the table's directory but in no version,
- * invisible to readers; {@link #abandon} deletes them. A process killed in between leaves only
- * unreferenced files, which the next run ignores and {@code VACUUM} removes.
+ * invisible to readers; {@link #abandon} deletes them. A write that fails, or a process killed
+ * before the commit, leaves only files no version references, which readers never see and {@code
+ * VACUUM} removes.
  */
 public final class StagedWrite {
   private static final Logger LOG = LoggerFactory.getLogger(StagedWrite.class);
@@ -65,50 +67,75 @@ public final class StagedWrite {
         new WrittenSnapshot(), JavaConverters.asScalaBuffer(added).toSeq(), false, Option.empty());
   }
 
-  /**
-   * Commits the written files as the table's next version; deletes them when the commit fails.
-   *
-   * @throws io.delta.exceptions.DeltaConcurrentModificationException when a concurrent commit
-   *     conflicts with this one
-   */
-  public DeltaPublisher.Published commit() {
-    try {
-      long version = transaction.commit(actions, operation);
-      finished = true;
-      Map<String, String> metrics =
-          JavaConverters.mapAsJavaMap(
-              transaction
-                  .commitInfo()
-                  .operationMetrics()
-                  .getOrElse(scala.collection.immutable.Map$.MODULE$::<String, String>empty));
-      DeltaCommit commit = new DeltaCommit(version, "WRITE", Optional.of(runId), metrics);
-      LOG.info(
-          "Committed {} version {} ({} rows, WRITE)",
-          log.dataPath(),
-          version,
-          commit.rowsWritten());
-      return new DeltaPublisher.Published(Optional.of(commit), version);
-    } finally {
-      abandon();
+  /** The rows written, from the files' statistics; empty when a file has none. */
+  public OptionalLong rows() {
+    long rows = 0;
+    for (AddFile file : added) {
+      Option<Object> records = file.numLogicalRecords();
+      if (records.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      rows += (Long) records.get();
     }
+    return OptionalLong.of(rows);
   }
 
-  /** Deletes the written files unless they were committed; does nothing the second time. */
+  /**
+   * Commits the written files as the table's next version; a write that changes nothing (no rows
+   * replacing none) commits nothing. The files are deleted when the commit lost to a concurrent
+   * one; after any other failure they are kept, since the commit may have landed.
+   *
+   * @throws DeltaConcurrentModificationException when a concurrent commit conflicts with this one
+   */
+  public DeltaPublisher.Published commit() {
+    if (actions.isEmpty()) {
+      abandon();
+      LOG.info("Nothing to commit to {}; it stays at version {}", log.dataPath(), readVersion());
+      return new DeltaPublisher.Published(Optional.empty(), readVersion());
+    }
+    long version;
+    try {
+      version = transaction.commit(actions, operation);
+    } catch (DeltaConcurrentModificationException e) {
+      abandon();
+      throw e;
+    } finally {
+      finished = true;
+    }
+    Map<String, String> metrics =
+        JavaConverters.mapAsJavaMap(
+            transaction
+                .commitInfo()
+                .operationMetrics()
+                .getOrElse(scala.collection.immutable.Map$.MODULE$::<String, String>empty));
+    DeltaCommit commit = new DeltaCommit(version, "WRITE", Optional.of(runId), metrics);
+    LOG.info(
+        "Committed {} version {} ({} rows, WRITE)", log.dataPath(), version, commit.rowsWritten());
+    return new DeltaPublisher.Published(Optional.of(commit), version);
+  }
+
+  /**
+   * Deletes the written files unless they were committed; does nothing the second time. A file that
+   * cannot be deleted is left for {@code VACUUM}, which removes files no version references.
+   */
   public void abandon() {
     if (finished) {
       return;
     }
     finished = true;
-    try {
-      for (AddFile file : added) {
-        Path path = file.absolutePath(log);
+    for (AddFile file : added) {
+      Path path = file.absolutePath(log);
+      try {
         path.getFileSystem(log.newDeltaHadoopConf()).delete(path, false);
+      } catch (IOException e) {
+        LOG.warn("Cannot delete the uncommitted file {} of run {}: {}", path, runId, e.toString());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot delete the uncommitted files of run " + runId + " in " + log.dataPath(), e);
     }
-    LOG.info("Abandoned {} uncommitted files in {}", added.size(), log.dataPath());
+    LOG.info("Deleted {} uncommitted files of run {} in {}", added.size(), runId, log.dataPath());
+  }
+
+  private long readVersion() {
+    return transaction.readVersion();
   }
 
   /** The table as the write leaves it: its read version with the write's metadata. */
@@ -120,7 +147,7 @@ public final class StagedWrite {
 
     @Override
     public long version() {
-      return transaction.readVersion();
+      return readVersion();
     }
 
     @Override

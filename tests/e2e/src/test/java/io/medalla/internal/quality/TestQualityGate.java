@@ -229,6 +229,42 @@ class TestQualityGate {
   }
 
   @Test
+  void aPassingRunOfAnExistingTableIsAuditedWhileWrittenAndCommittedOnce() {
+    ingest(DAY, order("a", 10, "paid", "2026-11-10T08:00:00Z"));
+    ingest(
+        DAY.plusDays(1),
+        order("b", 5, "paid", "2026-11-11T08:00:00Z"),
+        order("c", 6, "paid", "2026-11-11T09:00:00Z"));
+    SilverOrders silver =
+        new SilverOrders(Expect.unique("order_id").fail(), Expect.complete("amount").fail());
+    assertThat(warehouse.run(silver, DAY).exitStatus()).isZero();
+    long versionBefore = version("silver_shop.orders");
+
+    RunResult run = warehouse.run(silver, DAY.plusDays(1));
+
+    assertThat(run.exitStatus()).as(run.record().errorMessage().orElse("")).isZero();
+    assertThat(run.record().rowsProduced()).isEqualTo(2);
+    assertThat(run.record().rowsWritten()).isEqualTo(2);
+    assertThat(version("silver_shop.orders")).isEqualTo(versionBefore + 1);
+    Row commit =
+        warehouse
+            .spark()
+            .sql("DESCRIBE HISTORY delta.`" + path("silver_shop.orders") + "` LIMIT 1")
+            .first();
+    assertThat(commit.<String>getAs("operation")).isEqualTo("WRITE");
+    assertThat(commit.<String>getAs("userMetadata")).isEqualTo(run.record().runId());
+    assertThat(results(run).select("expectation", "status").collectAsList())
+        .extracting(row -> row.getString(0) + " " + row.getString(1))
+        .containsExactlyInAnyOrder("unique_order_id PASSED", "complete_amount PASSED");
+    assertThat(warehouse.table("silver_shop.orders").count()).isEqualTo(3);
+    assertThat(dataFiles("silver_shop.orders"))
+        .hasSameElementsAs(
+            Arrays.stream(warehouse.table("silver_shop.orders").inputFiles())
+                .map(file -> Path.of(URI.create(file)))
+                .toList());
+  }
+
+  @Test
   void aRuleThatCannotBeComputedFailsAsAnInvalidPipelineNamingItAndWritesNothing() {
     ingest(DAY, order("a", 10, "paid", "2026-11-10T08:00:00Z"));
     assertThat(warehouse.run(new SilverOrders(), DAY).exitStatus()).isZero();
