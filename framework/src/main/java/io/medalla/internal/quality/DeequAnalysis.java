@@ -38,17 +38,10 @@ final class DeequAnalysis {
   static final class Measure {
     private final String description;
     private final Analyzer<?, Metric<?>> analyzer;
-    private final boolean grouped;
 
-    private Measure(String description, Analyzer<?, Metric<?>> analyzer, boolean grouped) {
+    private Measure(String description, Analyzer<?, Metric<?>> analyzer) {
       this.description = description;
       this.analyzer = analyzer;
-      this.grouped = grouped;
-    }
-
-    /** Whether the measure is computed over the grouped rows rather than by the aggregates. */
-    private boolean grouped() {
-      return grouped || !(analyzer instanceof ScanShareableAnalyzer<?, ?>);
     }
   }
 
@@ -71,52 +64,40 @@ final class DeequAnalysis {
   Measure size(Optional<String> where) {
     return add(
         "Size" + where.map(filter -> " where " + filter).orElse(""),
-        new Size(Option.apply(where.orElse(null))),
-        false);
-  }
-
-  /**
-   * The number of rows matching a SQL filter, counted over the same rows as the distinct-counts, so
-   * the two compare exactly.
-   */
-  Measure groupedSize(String where) {
-    return add("Size where " + where, new Size(Option.apply(where)), true);
+        new Size(Option.apply(where.orElse(null))));
   }
 
   /** The fraction of non-null values of a column. */
   Measure completeness(String column) {
     return add(
-        "Completeness of " + column,
-        new Completeness(column, Option.empty(), Option.empty()),
-        false);
+        "Completeness of " + column, new Completeness(column, Option.empty(), Option.empty()));
   }
 
   /** The number of distinct value combinations of the columns. */
   Measure distinctCount(List<String> columns) {
     return add(
         "CountDistinct of " + columns,
-        new CountDistinct(JavaConverters.asScalaBuffer(columns).toSeq()),
-        true);
+        new CountDistinct(JavaConverters.asScalaBuffer(columns).toSeq()));
   }
 
   /** The largest value of a numeric column. */
   Measure maximum(String column) {
-    return add("Maximum of " + column, new Maximum(column, Option.empty(), Option.empty()), false);
+    return add("Maximum of " + column, new Maximum(column, Option.empty(), Option.empty()));
   }
 
   /** The mean of a numeric column. */
   Measure mean(String column) {
-    return add("Mean of " + column, new Mean(column, Option.empty()), false);
+    return add("Mean of " + column, new Mean(column, Option.empty()));
   }
 
   @SuppressWarnings("unchecked")
-  private Measure add(String description, Analyzer<?, ?> analyzer, boolean grouped) {
+  private Measure add(String description, Analyzer<?, ?> analyzer) {
     for (Measure existing : measures) {
-      if (existing.analyzer.equals(analyzer) && existing.grouped == grouped) {
+      if (existing.analyzer.equals(analyzer)) {
         return existing; // Deequ rejects duplicate analyzers; one metric serves both requests.
       }
     }
-    Measure measure = new Measure(description, (Analyzer<?, Metric<?>>) analyzer, grouped);
+    Measure measure = new Measure(description, (Analyzer<?, Metric<?>>) analyzer);
     measures.add(measure);
     return measure;
   }
@@ -131,7 +112,7 @@ final class DeequAnalysis {
   List<Column> aggregates(Dataset<Row> data, String table) {
     Map<Measure, List<Column>> byMeasure = new LinkedHashMap<>();
     for (Measure measure : measures) {
-      if (!measure.grouped() && measure.analyzer instanceof ScanShareableAnalyzer<?, ?> scan) {
+      if (measure.analyzer instanceof ScanShareableAnalyzer<?, ?> scan) {
         Option<Exception> failing =
             Preconditions.findFirstFailing(data.schema(), measure.analyzer.preconditions());
         if (failing.isDefined()) {
@@ -180,7 +161,7 @@ final class DeequAnalysis {
   Results results(Row aggregated, Dataset<Row> grouped, String table) {
     List<Analyzer<?, Metric<?>>> grouping = new ArrayList<>();
     for (Measure measure : measures) {
-      if (measure.grouped() && !grouping.contains(measure.analyzer)) {
+      if (!(measure.analyzer instanceof ScanShareableAnalyzer<?, ?>)) {
         grouping.add(measure.analyzer);
       }
     }
@@ -194,7 +175,7 @@ final class DeequAnalysis {
     int offset = 0;
     for (Measure measure : measures) {
       Try<?> value;
-      if (!measure.grouped() && measure.analyzer instanceof ScanShareableAnalyzer<?, ?> scan) {
+      if (measure.analyzer instanceof ScanShareableAnalyzer<?, ?> scan) {
         value =
             scan.metricFromAggregationResult(aggregated, offset, Option.empty(), Option.empty())
                 .value();

@@ -8,6 +8,7 @@ import io.medalla.api.Expectation;
 import io.medalla.api.Layer;
 import io.medalla.api.Rule;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +28,7 @@ final class UniqueCheck extends RuleCheck<Rule.Unique> {
       audit.extendGrouped(data -> data.withColumn(key, expr(compositeKey(rule))));
     }
     DeequAnalysis.Measure distinct = audit.analysis().distinctCount(List.of(key));
-    DeequAnalysis.Measure keyed = audit.analysis().groupedSize(quoted(key) + " IS NOT NULL");
+    DeequAnalysis.Measure keyed = audit.analysis().size(Optional.of(quoted(key) + " IS NOT NULL"));
     return done -> {
       long duplicates = (long) done.value(keyed).orElse(0) - (long) done.value(distinct).orElse(0);
       return CheckResult.of(

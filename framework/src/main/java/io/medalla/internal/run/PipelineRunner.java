@@ -370,6 +370,12 @@ public final class PipelineRunner {
         if (gate.isPresent()) {
           step(run, "audit");
           QualityVerdict gated = gate.get().measured(audited.await().values(), write.written());
+          if (gated.publishableRows() + gated.quarantinedRows() != candidateRows) {
+            LOG.info(
+                "Run {}: the gate observed other rows than written; auditing a cached pass",
+                run.runId());
+            return Optional.empty();
+          }
           if (gated.quarantinedRows() > 0) {
             LOG.info(
                 "Run {}: {} rows to quarantine; publishing after a second pass",
