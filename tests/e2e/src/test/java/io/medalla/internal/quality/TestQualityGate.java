@@ -123,6 +123,13 @@ class TestQualityGate {
     }
   }
 
+  /** The data files of the table's current version. */
+  private List<Path> committedFiles(String table) {
+    return Arrays.stream(warehouse.table(table).inputFiles())
+        .map(file -> Path.of(URI.create(file)))
+        .toList();
+  }
+
   private Dataset<Row> results(RunResult run) {
     return new QualityStore(
             warehouse.spark(),
@@ -155,10 +162,7 @@ class TestQualityGate {
     assertThat(warehouse.table("silver_shop.orders").count()).isEqualTo(rowsBefore);
     assertThat(dataFiles("silver_shop.orders"))
         .as("the blocked run's written files are deleted, not left uncommitted")
-        .hasSameElementsAs(
-            Arrays.stream(warehouse.table("silver_shop.orders").inputFiles())
-                .map(file -> Path.of(URI.create(file)))
-                .toList());
+        .hasSameElementsAs(committedFiles("silver_shop.orders"));
     Row result = results(blocked).first();
     assertThat(result.<String>getAs("expectation")).isEqualTo("unique_order_id");
     assertThat(result.<String>getAs("status")).isEqualTo("FAILED");
@@ -258,10 +262,7 @@ class TestQualityGate {
         .containsExactlyInAnyOrder("unique_order_id PASSED", "complete_amount PASSED");
     assertThat(warehouse.table("silver_shop.orders").count()).isEqualTo(3);
     assertThat(dataFiles("silver_shop.orders"))
-        .hasSameElementsAs(
-            Arrays.stream(warehouse.table("silver_shop.orders").inputFiles())
-                .map(file -> Path.of(URI.create(file)))
-                .toList());
+        .hasSameElementsAs(committedFiles("silver_shop.orders"));
   }
 
   @Test
