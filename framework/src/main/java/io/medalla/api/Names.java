@@ -1,5 +1,7 @@
 package io.medalla.api;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** The identifier rule shared by domains, table names and columns declared in specs. */
@@ -13,6 +15,18 @@ public final class Names {
       Pattern.compile("[a-z](?:[a-z0-9]|_(?=[a-z0-9])){0,63}");
 
   private Names() {}
+
+  /**
+   * An identifier following {@link #IDENTIFIER_RULE} made of {@code kind} and {@code columns}:
+   * lowercased, each run of other characters one underscore, cut to 64 characters.
+   */
+  static String identifierOf(String kind, List<String> columns) {
+    String joined =
+        (kind + "_" + String.join("_", columns))
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "_");
+    return joined.substring(0, Math.min(joined.length(), 64)).replaceAll("_+$", "");
+  }
 
   /** Whether {@code value} follows {@link #IDENTIFIER_RULE}. */
   public static boolean isIdentifier(String value) {

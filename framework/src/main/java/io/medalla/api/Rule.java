@@ -45,7 +45,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "complete_" + String.join("_", columns);
+      return Names.identifierOf("complete", columns);
     }
 
     @Override
@@ -62,7 +62,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "unique_" + String.join("_", columns);
+      return Names.identifierOf("unique", columns);
     }
 
     @Override
@@ -83,7 +83,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "fresh_" + column;
+      return Names.identifierOf("fresh", List.of(column));
     }
 
     @Override
@@ -139,7 +139,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "allowed_" + column;
+      return Names.identifierOf("allowed", List.of(column));
     }
 
     @Override
@@ -161,7 +161,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "range_" + column;
+      return Names.identifierOf("range", List.of(column));
     }
 
     @Override
@@ -184,7 +184,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "pattern_" + column;
+      return Names.identifierOf("pattern", List.of(column));
     }
 
     @Override
@@ -249,7 +249,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "references_" + column;
+      return Names.identifierOf("references", List.of(column));
     }
 
     @Override
@@ -292,7 +292,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "null_rate_" + column;
+      return Names.identifierOf("null_rate", List.of(column));
     }
 
     @Override
@@ -317,7 +317,7 @@ public sealed interface Rule {
 
     @Override
     public String defaultName() {
-      return "mean_shift_" + column;
+      return Names.identifierOf("mean_shift", List.of(column));
     }
 
     @Override

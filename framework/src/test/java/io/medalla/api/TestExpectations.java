@@ -132,8 +132,19 @@ class TestExpectations {
     assertInvalidName(() -> Expect.unique("id").fail().named("trailing_"), "trailing_");
     assertInvalidName(
         () -> Expect.satisfies("Positive Amount", "amount > 0").warn(), "Positive Amount");
-    assertInvalidName(() -> Expect.complete("userId").warn(), "complete_userId");
     assertInvalidName(() -> new Expectation(null, Expect.unique("id"), Severity.FAIL), "null");
+  }
+
+  @Test
+  void testDefaultNamesAreIdentifiersWhateverTheColumnNames() {
+    assertThat(Expect.unique("event_id").fail().name()).isEqualTo("unique_event_id");
+    assertThat(Expect.unique("_source", "_line").fail().name()).isEqualTo("unique_source_line");
+    assertThat(Expect.complete("userId").warn().name()).isEqualTo("complete_userid");
+    assertThat(Expect.fresh("event time", Duration.ofHours(1)).warn().name())
+        .isEqualTo("fresh_event_time");
+    String longName = Expect.complete("a".repeat(40), "_b_".repeat(20)).warn().name();
+    assertThat(longName).hasSizeLessThanOrEqualTo(64);
+    assertThat(Names.isIdentifier(longName)).isTrue();
   }
 
   @Test

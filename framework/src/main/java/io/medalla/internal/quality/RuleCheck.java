@@ -47,6 +47,14 @@ abstract class RuleCheck<R extends Rule> {
     return false;
   }
 
+  /**
+   * The columns whose values the check counts in the written files rather than in the candidate
+   * (when the gate's metrics are computed while writing): they must be among the written columns.
+   */
+  List<String> columnsReadFromWrittenFiles(R rule) {
+    return List.of();
+  }
+
   /** How an override of the rule's threshold is written; empty when the kind has none. */
   Optional<String> thresholdFormat() {
     return Optional.empty();

@@ -45,6 +45,11 @@ final class UniqueCheck extends RuleCheck<Rule.Unique> {
   }
 
   @Override
+  List<String> columnsReadFromWrittenFiles(Rule.Unique rule) {
+    return rule.columns();
+  }
+
+  @Override
   String describe(Rule.Unique rule, Layer layer) {
     return "no two rows share " + code(rule.columns());
   }

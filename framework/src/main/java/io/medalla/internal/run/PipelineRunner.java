@@ -189,7 +189,8 @@ public final class PipelineRunner {
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
     Dataset<Row> conformed = conform(run, transformed.output());
     if (transformed.checks().isEmpty()
-        && QualityGate.checksOnWrite(run.spec())
+        && QualityGate.checksOnWrite(
+            run.spec(), Provenance.published(run.spec().output().layer(), conformed).schema())
         && DeltaPublisher.stageable(run.spec(), plan.scope(), plan.outputVersion())) {
       Optional<DeltaPublisher.Published> published =
           publishStaged(run, transformed, conformed, context);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -129,24 +130,42 @@ final class OverheadBenchmark implements Callable<Integer> {
     }
   }
 
-  /** The Spark jobs of the last measured run, by step and call site, and of one bare write. */
+  /**
+   * The Spark jobs of a framework run and of a bare write, each a mean over the measured runs (so
+   * that the Delta checkpoints written every tenth commit count in their share), by step and call
+   * site for the framework.
+   */
   private static void printJobs(RunJobs jobs, List<String> runIds) {
-    String lastRun = runIds.get(runIds.size() - 1);
-    Map<String, Integer> bySite = jobs.callSiteJobs().getOrDefault(lastRun, Map.of());
-    Map<String, Integer> byStep = jobs.stepJobs().getOrDefault(lastRun, Map.of());
-    int bare =
-        jobs.stepJobs().getOrDefault(BARE_RUN_ID, Map.of()).values().stream()
-                .mapToInt(Integer::intValue)
+    List<String> measured = runIds.subList(1, runIds.size()); // the first is the warm-up
+    Map<String, Double> byStep = meanJobs(jobs.stepJobs(), measured);
+    Map<String, Double> bySite = meanJobs(jobs.callSiteJobs(), measured);
+    double framework = byStep.values().stream().mapToDouble(Double::doubleValue).sum();
+    double bare =
+        meanJobs(jobs.stepJobs(), List.of(BARE_RUN_ID)).values().stream()
+                .mapToDouble(Double::doubleValue)
                 .sum()
-            / Math.max(1, runIds.size());
+            / measured.size();
     System.out.printf(
-        "%nSpark jobs of one framework run: %d (a bare write: %d)%n",
-        byStep.values().stream().mapToInt(Integer::intValue).sum(), bare);
+        "%nSpark jobs per run, mean of %d: a framework run %.1f, a bare write %.1f,"
+            + " beyond the bare write %.1f%n",
+        measured.size(), framework, bare, framework - bare);
     for (String step : RunJobs.STEPS) {
-      System.out.printf("  %-12s %3d%n", step, byStep.getOrDefault(step, 0));
+      System.out.printf("  %-12s %5.1f%n", step, byStep.getOrDefault(step, 0.0));
     }
     System.out.printf("By call site:%n");
-    bySite.forEach((site, count) -> System.out.printf("  %3d  %s%n", count, site));
+    bySite.forEach((site, count) -> System.out.printf("  %5.1f  %s%n", count, site));
+  }
+
+  /** The mean number of jobs per run of {@code runIds}, by key. */
+  private static Map<String, Double> meanJobs(
+      Map<String, Map<String, Integer>> jobsByRun, List<String> runIds) {
+    Map<String, Double> mean = new TreeMap<>();
+    for (String runId : runIds) {
+      jobsByRun
+          .getOrDefault(runId, Map.of())
+          .forEach((key, count) -> mean.merge(key, (double) count / runIds.size(), Double::sum));
+    }
+    return mean;
   }
 
   private static void printRow(String name, double median, double mean, double min) {

@@ -135,6 +135,21 @@ class TestIncrementalProcessing {
     assertThat(warehouse.quarantined("silver_test.checked_clicks")).hasSize(1);
   }
 
+  @Test
+  void aUniqueKeyOfProvenanceColumnsIsCheckedOnARepeatedRunThatOverwritesItsPartition() {
+    landClicks(DAY_1, click("c1", 1, DAY_1), click("c2", 2, DAY_1), click("c1", 1, DAY_1));
+    warehouse.run(new BronzeClicks(), DAY_1);
+    RunResult first = warehouse.run(new LocatedClicks(), DAY_1);
+
+    RunResult repeated = warehouse.run(new LocatedClicks(), DAY_1);
+
+    assertThat(List.of(first, repeated))
+        .allSatisfy(result -> assertThat(result.exitStatus()).isZero());
+    assertThat(repeated.record().rowsWritten()).isEqualTo(3);
+    assertThat(warehouse.table("silver_test.located_clicks").columns())
+        .doesNotContain("_source", "_line");
+  }
+
   /**
    * A silver run's rows produced are those written plus the copies of a key it dropped, copies in
    * its own batch and rows whose key the insert-only table already held alike; the ledger agrees.
@@ -351,6 +366,19 @@ class TestIncrementalProcessing {
           .withColumn("day", to_date(to_timestamp(col("ts"))))
           .where(context.inDates("day"))
           .select("id", "user_id", "day", "_ingested_at", "_source", "_line");
+    }
+  }
+
+  /** Every bronze click by day, each bronze record once: its file and line are unique. */
+  static final class LocatedClicks extends SilverClicks {
+    @Override
+    public PipelineSpec spec() {
+      return PipelineSpec.builder("silver_test.located_clicks")
+          .owner("test-team@medalla.dev")
+          .dependsOn("bronze_test.clicks", "to_date(to_timestamp(ts))")
+          .partitionedBy("day")
+          .expect(Expect.unique("_source", "_line").fail())
+          .build();
     }
   }
 
