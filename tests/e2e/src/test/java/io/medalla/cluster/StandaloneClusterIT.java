@@ -3,6 +3,7 @@ package io.medalla.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medalla.cli.MedallaCli;
+import io.medalla.e2e.DemoReference;
 import io.medalla.internal.cli.CliEnvironment;
 import io.medalla.internal.cli.MedallaCommand;
 import io.medalla.testkit.SharedSpark;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo on a real Spark standalone cluster: {@code spark-submit} of {@code medalla-app.jar} (the
  * shaded application jar) to a Master and a Worker in their own JVMs, with executors in further
- * JVMs, gives the same tables as the same demo run locally in this JVM.
+ * JVMs, gives the same tables as the same demo run locally: {@code TestDemo}'s, when it ran earlier
+ * in this build ({@link DemoReference}), or else one run here.
  *
  * <p>Run by Failsafe ({@code mvn verify} from the root), after {@code tests/app} built the jar;
  * this module copies the Spark runtime into {@code target/spark-home/jars} first. Logs of every
@@ -117,23 +119,30 @@ class StandaloneClusterIT {
         .isNotEmpty()
         .anySatisfy(log -> assertThat(log).contains("Finished task"));
 
-    Path localWarehouse = directory.resolve("local-warehouse");
-    started = System.nanoTime();
-    StringWriter output = new StringWriter();
-    int localStatus =
-        MedallaCommand.execute(
-            arguments(localWarehouse).toArray(String[]::new),
-            new CliEnvironment(
-                Map.of(),
-                Files.createDirectories(directory.resolve("local")),
-                new PrintWriter(output, true),
-                new PrintWriter(output, true),
-                Optional.of(SharedSpark.session())));
-    System.err.printf(
-        "StandaloneClusterIT: demo --days 2 took %s s with spark-submit on the cluster, %s s"
-            + " locally%n",
-        clusterSeconds, seconds(started));
-    assertThat(localStatus).as("exit status of local demo%n%s", output).isZero();
+    Path localWarehouse = DemoReference.warehouse().orElse(directory.resolve("local-warehouse"));
+    if (DemoReference.warehouse().isPresent()) {
+      System.err.printf(
+          "StandaloneClusterIT: demo --days 2 took %s s with spark-submit on the cluster; compared"
+              + " with TestDemo's local demo in %s%n",
+          clusterSeconds, localWarehouse);
+    } else {
+      started = System.nanoTime();
+      StringWriter output = new StringWriter();
+      int localStatus =
+          MedallaCommand.execute(
+              arguments(localWarehouse).toArray(String[]::new),
+              new CliEnvironment(
+                  Map.of(),
+                  Files.createDirectories(directory.resolve("local")),
+                  new PrintWriter(output, true),
+                  new PrintWriter(output, true),
+                  Optional.of(SharedSpark.session())));
+      System.err.printf(
+          "StandaloneClusterIT: demo --days 2 took %s s with spark-submit on the cluster, %s s"
+              + " locally%n",
+          clusterSeconds, seconds(started));
+      assertThat(localStatus).as("exit status of local demo%n%s", output).isZero();
+    }
 
     assertThat(count(clusterWarehouse, SILVER_TABLE))
         .isPositive()

@@ -44,15 +44,22 @@ class TestDemo {
   }
 
   private Dataset<Row> table(String relativePath) {
+    return table(directory.resolve("warehouse"), relativePath);
+  }
+
+  private static Dataset<Row> table(Path warehouse, String relativePath) {
     return SharedSpark.session()
         .read()
         .format("delta")
-        .load(directory.resolve("warehouse").resolve(relativePath).toString());
+        .load(warehouse.resolve(relativePath).toString());
   }
 
   @Test
   void demoBuildsAllLayersAndARerunChangesNoContent() throws Exception {
-    String warehouse = directory.resolve("warehouse").toString();
+    Path folder = DemoReference.folder().orElse(directory);
+    DemoReference.clear(folder);
+    Path warehousePath = folder.resolve("warehouse");
+    String warehouse = warehousePath.toString();
 
     CliRunner.Outcome first = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
 
@@ -65,7 +72,7 @@ class TestDemo {
         .contains("gold_commerce.daily_revenue (order_date = 2026-11-02)")
         .contains("gold_product.daily_funnel (activity_date = 2026-11-02)")
         .contains("Every row produced was published, quarantined or dropped as a duplicate");
-    Dataset<Row> quarantine = table("_quarantine/silver/product/events");
+    Dataset<Row> quarantine = table(warehousePath, "_quarantine/silver/product/events");
     assertThat(quarantine.count())
         .as("per day: 2 unknown event types, 2 unknown platforms, 2 without user, 2 malformed")
         .isEqualTo(16);
@@ -73,24 +80,30 @@ class TestDemo {
         .containsExactly("allowed_event_type");
     Map<String, List<Row>> before = new java.util.HashMap<>();
     for (String table : TABLES) {
-      assertThat(table(table).count()).as(table).isPositive();
-      before.put(table, sorted(table(table), !table.startsWith("bronze")));
+      assertThat(table(warehousePath, table).count()).as(table).isPositive();
+      before.put(table, sorted(table(warehousePath, table), !table.startsWith("bronze")));
     }
-    assertThat(table("silver/commerce/customers").where(col("is_current").equalTo(false)).count())
+    assertThat(
+            table(warehousePath, "silver/commerce/customers")
+                .where(col("is_current").equalTo(false))
+                .count())
         .as("customers who moved or were deleted on day two have closed versions")
         .isPositive();
-    assertThat(table("bronze/product/events").where(col("_corrupt_record").isNotNull()).count())
+    assertThat(
+            table(warehousePath, "bronze/product/events")
+                .where(col("_corrupt_record").isNotNull())
+                .count())
         .isEqualTo(4);
 
     CliRunner.Outcome second = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
 
     assertThat(second.status()).as(second.err()).isZero();
     for (String table : TABLES) {
-      assertThat(sorted(table(table), !table.startsWith("bronze")))
+      assertThat(sorted(table(warehousePath, table), !table.startsWith("bronze")))
           .as(table)
           .isEqualTo(before.get(table));
     }
-    Dataset<Row> ledger = table("_ops/run_ledger");
+    Dataset<Row> ledger = table(warehousePath, "_ops/run_ledger");
     assertThat(ledger.count()).as("12 pipelines, 2 days, 2 demos").isEqualTo(48);
     assertThat(ledger.where(col("status").equalTo("SKIPPED")).count())
         .as("the second demo finds no new bronze data and no silver change to merge")
@@ -128,6 +141,9 @@ class TestDemo {
     CliRunner.Outcome status =
         medalla(Map.of(), "status", "--json", "--limit", "3", "--warehouse", warehouse);
     assertThat(JSON.readTree(status.out()).get("runs")).hasSize(3);
+    if (DemoReference.folder().isPresent()) {
+      DemoReference.complete(folder);
+    }
   }
 
   @Test
