@@ -119,8 +119,9 @@ class StandaloneClusterIT {
         .isNotEmpty()
         .anySatisfy(log -> assertThat(log).contains("Finished task"));
 
-    Path localWarehouse = DemoReference.warehouse().orElse(directory.resolve("local-warehouse"));
-    if (DemoReference.warehouse().isPresent()) {
+    Optional<Path> reference = DemoReference.warehouse();
+    Path localWarehouse = reference.orElse(directory.resolve("local-warehouse"));
+    if (reference.isPresent()) {
       System.err.printf(
           "StandaloneClusterIT: demo --days 2 took %s s with spark-submit on the cluster; compared"
               + " with TestDemo's local demo in %s%n",

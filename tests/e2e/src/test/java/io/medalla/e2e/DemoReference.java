@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The warehouse of the two-day demo that {@link TestDemo} builds, kept for the later test JVMs of
@@ -24,19 +22,6 @@ public final class DemoReference {
   /** Where TestDemo builds its demo warehouse: the reference folder, when configured. */
   static Optional<Path> folder() {
     return Optional.ofNullable(System.getProperty(PROPERTY)).map(Path::of);
-  }
-
-  /** Empties {@code folder}, for a demo to start from nothing. */
-  static void clear(Path folder) {
-    try (Stream<Path> paths = Files.exists(folder) ? Files.walk(folder) : Stream.empty()) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        if (!path.equals(folder)) {
-          Files.delete(path);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot empty the demo reference " + folder, e);
-    }
   }
 
   /** Marks the warehouse in {@code folder} as the demo's reference. */

@@ -57,7 +57,6 @@ class TestDemo {
   @Test
   void demoBuildsAllLayersAndARerunChangesNoContent() throws Exception {
     Path folder = DemoReference.folder().orElse(directory);
-    DemoReference.clear(folder);
     Path warehousePath = folder.resolve("warehouse");
     String warehouse = warehousePath.toString();
 
