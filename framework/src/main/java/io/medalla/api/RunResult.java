@@ -5,16 +5,21 @@ import static java.util.Objects.requireNonNull;
 import java.util.Optional;
 
 /**
- * What a run ended with: its ledger row and, for a failed run, the error.
+ * What a run ended with: its ledger row, what it cost and, for a failed run, the error.
  *
  * @param record the ledger row
+ * @param metrics the run's cost, step by step (since 0.2.0)
  * @param errorCode the error's code when the run failed
  * @param failure the error when the run failed
  */
 public record RunResult(
-    RunRecord record, Optional<ErrorCode> errorCode, Optional<Throwable> failure) {
+    RunRecord record,
+    RunMetrics metrics,
+    Optional<ErrorCode> errorCode,
+    Optional<Throwable> failure) {
   public RunResult {
     requireNonNull(record, "record is null");
+    requireNonNull(metrics, "metrics is null");
     requireNonNull(errorCode, "errorCode is null");
     requireNonNull(failure, "failure is null");
   }

@@ -2,10 +2,12 @@ package io.medalla.internal.cli;
 
 import io.medalla.api.Pipeline;
 import io.medalla.api.TableId;
+import io.medalla.internal.run.RunHistory;
 import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaPublisher;
 import io.medalla.internal.table.DeltaTables;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +21,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code describe <table> [--json]}: spec, owner, schema, size and latest versions of a table. */
+/**
+ * {@code describe <table> [--json]}: spec, owner, schema, size and latest versions of a table, and
+ * what its pipeline's latest runs cost.
+ */
 @Command(
     name = "describe",
     mixinStandardHelpOptions = true,
-    description = "Shows a table's pipeline spec, owner, schema, row count and latest versions.")
+    description =
+        "Shows a table's pipeline spec, owner, schema, row count, latest versions and latest"
+            + " runs.")
 final class DescribeCommand implements Callable<Integer> {
   private static final int HISTORY = 5;
 
@@ -54,6 +61,7 @@ final class DescribeCommand implements Callable<Integer> {
       description.put("columns", columns(data));
       description.put("versions", versions(DeltaTables.history(spark, path, HISTORY)));
     }
+    description.put("recent_runs", recentRuns(context.runner().history().read(pipeline.name())));
     PrintWriter out = context.environment().out();
     if (json) {
       Json.print(out, description);
@@ -81,6 +89,26 @@ final class DescribeCommand implements Callable<Integer> {
     column.put("type", field.dataType().simpleString());
     column.put("nullable", field.nullable());
     return column;
+  }
+
+  /** The pipeline's latest runs, newest first, with what they cost. */
+  private static List<Map<String, Object>> recentRuns(List<RunHistory.Entry> entries) {
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (RunHistory.Entry entry :
+        entries.subList(Math.max(0, entries.size() - HISTORY), entries.size())) {
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("run_id", entry.runId());
+      run.put("status", entry.status());
+      run.put("ended_at", entry.endedAt());
+      run.put("duration_ms", entry.durationMs());
+      run.put("cpu_ms", entry.cpuMs());
+      run.put("bytes_read", entry.bytesRead());
+      run.put("rows_read", entry.rowsRead());
+      run.put("rows_written", entry.rowsWritten());
+      run.put("files_written", entry.filesWritten());
+      runs.add(0, run);
+    }
+    return runs;
   }
 
   private static List<Map<String, Object>> versions(List<DeltaCommit> commits) {

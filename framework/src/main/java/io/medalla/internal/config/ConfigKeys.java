@@ -78,6 +78,77 @@ public final class ConfigKeys {
           ConfigType.STRING_LIST,
           "Run listeners told of every run's start and end (lineage, metrics), by the names modules"
               + " register them under.");
+  public static final ConfigKey<Integer> METRICS_HISTORY_RUNS =
+      new ConfigKey<>(
+          "medalla.metrics.anomaly.history-runs",
+          ConfigType.POSITIVE_INT,
+          "Succeeded runs of a pipeline that its run-metric anomalies compare a run with.");
+  public static final ConfigKey<Integer> METRICS_MIN_HISTORY =
+      new ConfigKey<>(
+          "medalla.metrics.anomaly.min-history",
+          ConfigType.POSITIVE_INT,
+          "Succeeded runs a pipeline needs before its run metrics are judged.");
+  public static final ConfigKey<Double> METRICS_MAX_SLOWDOWN =
+      new ConfigKey<>(
+          "medalla.metrics.anomaly.max-slowdown",
+          ConfigType.RATIO_ABOVE_ONE,
+          "A run taking more than this many times its history's median duration raises a"
+              + " RUN_METRIC_ANOMALY warning alert.");
+  public static final ConfigKey<Double> METRICS_MAX_READ_GROWTH =
+      new ConfigKey<>(
+          "medalla.metrics.anomaly.max-read-growth",
+          ConfigType.RATIO_ABOVE_ONE,
+          "A run reading more than this many times its history's median bytes raises a"
+              + " RUN_METRIC_ANOMALY warning alert.");
+  public static final ConfigKey<String> METRICS_PUSHGATEWAY_URL =
+      new ConfigKey<>(
+          "medalla.metrics.pushgateway.url",
+          ConfigType.STRING,
+          "Prometheus Pushgateway receiving every run's metrics (job = pipeline, grouped by env),"
+              + " e.g. http://pushgateway:9091; unset: no push.");
+  public static final ConfigKey<Duration> METRICS_PUSHGATEWAY_TIMEOUT =
+      new ConfigKey<>(
+          "medalla.metrics.pushgateway.timeout",
+          ConfigType.DURATION,
+          "Time limit for one push to the Pushgateway.");
+  public static final ConfigKey<String> LINEAGE_TRANSPORT =
+      new ConfigKey<>(
+          "medalla.lineage.transport",
+          ConfigType.oneOf("none", "console", "file", "http"),
+          "Where every run's OpenLineage events go: none, console (the io.medalla.lineage logger),"
+              + " file (JSON lines, medalla.lineage.file) or http (medalla.lineage.http.url).");
+  public static final ConfigKey<String> LINEAGE_NAMESPACE =
+      new ConfigKey<>(
+          "medalla.lineage.namespace",
+          ConfigType.STRING,
+          "OpenLineage namespace of the pipelines' jobs and of the tables' catalog names.");
+  public static final ConfigKey<String> LINEAGE_FILE =
+      new ConfigKey<>(
+          "medalla.lineage.file",
+          ConfigType.STRING,
+          "Local file the file transport appends events to; unset: <warehouse>/_ops/lineage/"
+              + "events.jsonl (a warehouse on local disk).");
+  public static final ConfigKey<String> LINEAGE_HTTP_URL =
+      new ConfigKey<>(
+          "medalla.lineage.http.url",
+          ConfigType.STRING,
+          "Base URL of the OpenLineage HTTP endpoint (Marquez-compatible), e.g."
+              + " http://marquez:5000; required by the http transport.");
+  public static final ConfigKey<String> LINEAGE_HTTP_ENDPOINT =
+      new ConfigKey<>(
+          "medalla.lineage.http.endpoint",
+          ConfigType.STRING,
+          "Path events are POSTed to below medalla.lineage.http.url.");
+  public static final ConfigKey<Secret> LINEAGE_HTTP_API_KEY =
+      new ConfigKey<>(
+          "medalla.lineage.http.api-key",
+          ConfigType.SECRET,
+          "Bearer API key of the HTTP endpoint, if it needs one. A secret: env:NAME or file:/path.");
+  public static final ConfigKey<Duration> LINEAGE_HTTP_TIMEOUT =
+      new ConfigKey<>(
+          "medalla.lineage.http.timeout",
+          ConfigType.DURATION,
+          "Time limit for sending one event over HTTP.");
   public static final ConfigKey<String> WRITE_PRINCIPAL =
       new ConfigKey<>(
           "medalla.security.write-principal",
@@ -156,6 +227,19 @@ public final class ConfigKeys {
           ALERT_WEBHOOK_URL,
           ALERT_WEBHOOK_TIMEOUT,
           RUN_LISTENERS,
+          METRICS_HISTORY_RUNS,
+          METRICS_MIN_HISTORY,
+          METRICS_MAX_SLOWDOWN,
+          METRICS_MAX_READ_GROWTH,
+          METRICS_PUSHGATEWAY_URL,
+          METRICS_PUSHGATEWAY_TIMEOUT,
+          LINEAGE_TRANSPORT,
+          LINEAGE_NAMESPACE,
+          LINEAGE_FILE,
+          LINEAGE_HTTP_URL,
+          LINEAGE_HTTP_ENDPOINT,
+          LINEAGE_HTTP_API_KEY,
+          LINEAGE_HTTP_TIMEOUT,
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,

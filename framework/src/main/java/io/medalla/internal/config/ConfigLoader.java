@@ -152,6 +152,14 @@ public final class ConfigLoader {
                   + " env:VARIABLE_NAME or file:/path",
               ConfigKeys.ALERT_WEBHOOK_URL.path()));
     }
+    if ("http".equals(values.get(ConfigKeys.LINEAGE_TRANSPORT))
+        && !merged.hasPath(ConfigKeys.LINEAGE_HTTP_URL.path())) {
+      problems.add(
+          String.format(
+              "missing required key %s: medalla.lineage.transport is http; set it to the"
+                  + " endpoint's base URL, e.g. http://marquez:5000",
+              ConfigKeys.LINEAGE_HTTP_URL.path()));
+    }
     if (!problems.isEmpty()) {
       throw new MedallaException(
           ErrorCode.INVALID_CONFIGURATION,

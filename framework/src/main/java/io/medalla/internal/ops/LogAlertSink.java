@@ -16,6 +16,17 @@ final class LogAlertSink implements AlertSink {
 
   @Override
   public void send(Alert alert) {
+    if (alert.level() == Alert.Level.WARNING) {
+      LOG.warn(
+          "ALERT run {} of {} [{}] needs a look, {}: {}. {}",
+          alert.runId(),
+          alert.pipeline(),
+          alert.logicalDate(),
+          alert.errorCode(),
+          alert.message(),
+          alert.whereToLook());
+      return;
+    }
     LOG.error(
         "ALERT run {} of {} [{}] failed with {} ({}): {}. {}",
         alert.runId(),

@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * a Spark distribution ships, the runtime's configuration is left alone.
  */
 public final class Logging {
+  /** The logger of the one metrics line every run ends with. */
+  public static final String METRICS_LOGGER = "io.medalla.metrics";
+
   /** The text layout; the MDC fields are empty outside a run. */
   public static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX, UTC} %-5level [%X{env}] [%X{pipeline}] [%X{run_id}]"

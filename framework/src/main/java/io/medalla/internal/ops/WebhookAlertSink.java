@@ -49,7 +49,9 @@ final class WebhookAlertSink implements AlertSink {
 
   static String payload(Alert alert) {
     ObjectNode body = JSON.createObjectNode();
-    body.put("event", "medalla.run.failed");
+    body.put(
+        "event", alert.level() == Alert.Level.ERROR ? "medalla.run.failed" : "medalla.run.warning");
+    body.put("level", alert.level().name());
     body.put("pipeline", alert.pipeline());
     body.put("env", alert.environment());
     body.put("run_id", alert.runId());

@@ -9,6 +9,7 @@ import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
 import io.medalla.api.Rule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import scala.Option;
 import scala.Tuple2;
@@ -19,7 +20,7 @@ import scala.collection.JavaConverters;
  * (Deequ's strategies), or by its distance from the history's mean in standard deviations. Each
  * anomaly rule's {@link AnomalyRuleCheck} picks its method.
  */
-final class AnomalyDetection {
+public final class AnomalyDetection {
   /** The mean-shift rule needs a few points of history before their deviation means anything. */
   static final int MIN_POINTS_FOR_MEAN_SHIFT = 3;
 
@@ -35,6 +36,37 @@ final class AnomalyDetection {
     return RuleChecks.anomaly(rule)
         .orElseThrow(() -> new IllegalArgumentException("Not an anomaly rule: " + rule))
         .anomaly(rule, history, value);
+  }
+
+  /**
+   * Describes how far {@code value} is above the median of {@code history} when it is more than
+   * {@code maxRatio} times that median, judged by Deequ's relative rate of change against the
+   * median; empty when it is not, or the history is empty or its median 0.
+   */
+  public static Optional<String> aboveMedian(double maxRatio, List<Double> history, double value) {
+    if (history.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Double> sorted = history.stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    double median =
+        sorted.size() % 2 == 1
+            ? sorted.get(middle)
+            : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    if (median <= 0) {
+      return Optional.empty();
+    }
+    return relativeRateOfChange(0, maxRatio, List.of(median), value)
+        .map(
+            detail ->
+                String.format(
+                    Locale.ROOT,
+                    "%s is %.1f times the median %s of the last %d runs (limit %s times)",
+                    value,
+                    value / median,
+                    median,
+                    history.size(),
+                    maxRatio));
   }
 
   /** Deequ's relative rate of change between the last value and {@code value}. */

@@ -10,10 +10,12 @@ import io.medalla.api.RunContext;
 import io.medalla.api.RunMode;
 import io.medalla.api.TableId;
 import io.medalla.internal.cdc.ChangeResolver;
+import io.medalla.internal.lineage.LineageFacts;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.Warehouse;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.SortedSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,6 +31,7 @@ final class DefaultRunContext implements RunContext {
   private final RunPlan plan;
   private final String environment;
   private final RunPlanner planner;
+  private final LineageFacts lineage;
 
   DefaultRunContext(
       SparkSession spark,
@@ -37,7 +40,8 @@ final class DefaultRunContext implements RunContext {
       String runId,
       RunPlan plan,
       String environment,
-      RunPlanner planner) {
+      RunPlanner planner,
+      LineageFacts lineage) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.spec = spec;
@@ -45,6 +49,7 @@ final class DefaultRunContext implements RunContext {
     this.plan = plan;
     this.environment = environment;
     this.planner = planner;
+    this.lineage = lineage;
   }
 
   @Override
@@ -84,6 +89,10 @@ final class DefaultRunContext implements RunContext {
                             + " add changes(ChangeFeed.debezium(...))",
                         spec.pipelineName()));
     Dataset<Row> bronze = read(feed.input());
+    lineage.read(
+        feed.input(),
+        new LineageFacts.InputRead(
+            bronze.schema(), LineageFacts.ReadKind.CHANGE_EVENTS, processedFrom(feed.input())));
     return ChangeResolver.resolve(spec, bronze, newEvents(feed.input(), bronze));
   }
 
@@ -106,7 +115,7 @@ final class DefaultRunContext implements RunContext {
    * pinned version, with the columns of {@code table} (the input at the pinned version).
    */
   private Dataset<Row> insertedSinceProcessed(TableId input, Dataset<Row> table) {
-    long from = plan.processedVersions().orElseThrow().getOrDefault(input, -1L) + 1;
+    long from = processedFrom(input).orElseThrow();
     long to = plan.inputVersions().get(input);
     if (from > to) {
       return table.limit(0);
@@ -133,8 +142,19 @@ final class DefaultRunContext implements RunContext {
     }
     // The version pinned at planning: what the run reads is what the ledger records.
     Dataset<Row> table = planner.read(input, version);
-    return plan.mode() == RunMode.INCREMENTAL && spec.insertOnly()
-        ? insertedSinceProcessed(input, table)
-        : table;
+    boolean changesOnly = plan.mode() == RunMode.INCREMENTAL && spec.insertOnly();
+    lineage.read(
+        input,
+        changesOnly
+            ? new LineageFacts.InputRead(
+                table.schema(), LineageFacts.ReadKind.CHANGE_FEED, processedFrom(input))
+            : new LineageFacts.InputRead(
+                table.schema(), LineageFacts.ReadKind.SNAPSHOT, Optional.empty()));
+    return changesOnly ? insertedSinceProcessed(input, table) : table;
+  }
+
+  /** The first version of {@code input} an incremental run has not processed yet. */
+  private Optional<Long> processedFrom(TableId input) {
+    return plan.processedVersions().map(versions -> versions.getOrDefault(input, -1L) + 1);
   }
 }

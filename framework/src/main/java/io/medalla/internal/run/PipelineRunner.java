@@ -19,20 +19,25 @@ import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
+import io.medalla.api.RunMetrics;
 import io.medalla.api.RunRecord;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
 import io.medalla.api.SourceBatch;
+import io.medalla.api.TableId;
 import io.medalla.api.WriteMode;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.config.Redaction;
 import io.medalla.internal.ingest.FileReader;
 import io.medalla.internal.ingest.SourceKinds;
+import io.medalla.internal.lineage.ColumnLineage;
+import io.medalla.internal.lineage.LineageEmitter;
 import io.medalla.internal.ops.Alerts;
 import io.medalla.internal.ops.RunListeners;
+import io.medalla.internal.ops.SparkTaskMetrics;
 import io.medalla.internal.quality.CheckResult;
 import io.medalla.internal.quality.CheckStatus;
 import io.medalla.internal.quality.Provenance;
@@ -40,6 +45,7 @@ import io.medalla.internal.quality.QualityGate;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.quality.QualityVerdict;
 import io.medalla.internal.quality.Thresholds;
+import io.medalla.internal.spark.HadoopFileSystems;
 import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaPublisher;
@@ -47,8 +53,11 @@ import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.OpsTables;
 import io.medalla.internal.table.StagedWrite;
 import io.medalla.internal.table.Warehouse;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,11 +65,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.UUID;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -96,6 +107,10 @@ public final class PipelineRunner {
   private final QualityStore qualityStore;
   private final RunPlanner planner;
   private final SourceIngestion ingestion;
+  private final SparkTaskMetrics taskMetrics;
+  private final RunHistory history;
+  private final RunReports reports;
+  private final Optional<LineageEmitter> lineage;
 
   public PipelineRunner(SparkSession spark, MedallaSettings settings) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -113,6 +128,14 @@ public final class PipelineRunner {
     this.planner = new RunPlanner(spark, warehouse, ledger);
     this.ingestion =
         new SourceIngestion(spark, warehouse, settings.landing(), SourceKinds.load(settings));
+    this.taskMetrics = SparkTaskMetrics.of(spark.sparkContext());
+    this.history =
+        new RunHistory(
+            spark,
+            warehouse,
+            Math.max(RunHistory.KEPT_AT_LEAST, settings.get(ConfigKeys.METRICS_HISTORY_RUNS)));
+    this.reports = new RunReports(history, settings, alerts);
+    this.lineage = LineageEmitter.fromSettings(settings, this::location);
   }
 
   /** The session this runner runs in. */
@@ -128,6 +151,11 @@ public final class PipelineRunner {
   /** The run ledger this runner records to. */
   public RunLedger ledger() {
     return ledger;
+  }
+
+  /** The latest runs of each pipeline with their totals. */
+  public RunHistory history() {
+    return history;
   }
 
   /** The writer of the framework's own tables, under the runner's commit policy. */
@@ -185,7 +213,14 @@ public final class PipelineRunner {
     }
     DefaultRunContext context =
         new DefaultRunContext(
-            spark, warehouse, run.spec(), run.runId(), plan, settings.environment(), planner);
+            spark,
+            warehouse,
+            run.spec(),
+            run.runId(),
+            plan,
+            settings.environment(),
+            planner,
+            run.lineage());
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
     Dataset<Row> conformed = conform(run, transformed.output());
     if (transformed.checks().isEmpty()
@@ -240,7 +275,8 @@ public final class PipelineRunner {
     step(run, "guard");
     writePolicy.checkWrite(run.spec(), run.principal());
     RunRecord running = run.running();
-    ledger.record(running);
+    ledger.start(running);
+    lineage.ifPresent(emitter -> emitter.started(run.spec(), running, run.lineage()));
     listeners.started(running);
   }
 
@@ -280,14 +316,33 @@ public final class PipelineRunner {
         pipeline instanceof SilverPipeline silver
             ? silver.transform(context)
             : ((GoldPipeline) pipeline).transform(context);
+    if (lineage.isPresent()) {
+      traceColumns(run, output);
+    }
     return new Transformed(output, Provenance.checks(pipeline.layer(), output), List.of());
+  }
+
+  /** Where each output column of a silver or gold run comes from, for its lineage events. */
+  private void traceColumns(RunState run, Dataset<Row> output) {
+    try {
+      Map<String, TableId> inputs = new HashMap<>();
+      run.spec().inputs().forEach(input -> inputs.put(location(input).toString(), input));
+      run.lineage().columns(ColumnLineage.of(output, inputs));
+    } catch (RuntimeException e) { // a plan shape the tracing does not know: no column lineage
+      LOG.debug("Run {}: no column lineage: {}", run.runId(), e.toString());
+    }
   }
 
   /** Conform: the output in its layer's shape, later copies of a key marked. */
   private Dataset<Row> conform(RunState run, Dataset<Row> output) {
     step(run, "conform");
     Dataset<Row> marked = Deduplication.mark(run.spec(), output);
-    return Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate());
+    Dataset<Row> conformed = Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate());
+    if (lineage.isPresent()) {
+      run.lineage()
+          .published(Provenance.published(run.spec().output().layer(), conformed).schema());
+    }
+    return conformed;
   }
 
   /**
@@ -391,7 +446,7 @@ public final class PipelineRunner {
         }
         Optional<DeltaPublisher.Published> published = commitStaged(run, write, verdict);
         if (published.isPresent()) {
-          run.published(published.get().rowsWritten(), 0, 0, published.get().tableVersion());
+          run.published(published.get(), 0, 0);
           if (gate.isPresent()) {
             recordResults(run, verdict);
           }
@@ -543,6 +598,7 @@ public final class PipelineRunner {
   private void recordResults(RunState run, QualityVerdict verdict) {
     PipelineSpec spec = run.spec();
     qualityStore.recordResults(run.runId(), spec.output(), run.logicalDate(), verdict.results());
+    run.lineage().checked(verdict.results());
     List<CheckResult> blocking = verdict.blocking();
     if (!blocking.isEmpty()) {
       throw new MedallaException(
@@ -571,8 +627,7 @@ public final class PipelineRunner {
         plan.scope() == DeltaPublisher.Scope.NEW_KEYS
             ? verdict.publishableRows() - published.rowsWritten()
             : 0;
-    run.published(
-        published.rowsWritten(), verdict.quarantinedRows(), alreadyHeld, published.tableVersion());
+    run.published(published, verdict.quarantinedRows(), alreadyHeld);
     return published;
   }
 
@@ -633,15 +688,17 @@ public final class PipelineRunner {
   private RunResult record(RunState run, RunStatus status) {
     step(run, "record");
     RunRecord record = run.ended(status);
-    ledger.record(record);
-    RunResult result = new RunResult(record, Optional.empty(), Optional.empty());
+    RunMetrics metrics = metrics(run);
+    ledger.end(record, metrics);
+    RunResult result = new RunResult(record, metrics, Optional.empty(), Optional.empty());
+    reports.ended(result, lineageEnded(run, result));
     listeners.ended(result);
     return result;
   }
 
   /**
-   * Ends a failed run: its ledger row (none for a run the write policy refused, which writes
-   * nothing), an alert and the listeners, each whatever the others do.
+   * Ends a failed run: its ledger row and reports (none for a run the write policy refused, which
+   * writes nothing), an alert and the listeners, each whatever the others do.
    */
   private RunResult fail(RunState run, Throwable error) {
     step(run, "record");
@@ -658,6 +715,7 @@ public final class PipelineRunner {
             error,
             message,
             run.plan().isPresent() ? run.outputVersion() : currentVersion(spec));
+    RunMetrics metrics = metrics(run);
     LOG.error(
         "Run {} of {} {}: {}{}{}",
         run.runId(),
@@ -666,11 +724,12 @@ public final class PipelineRunner {
         message,
         System.lineSeparator(),
         Redaction.redact(stackTrace(error)));
-    if (code == ErrorCode.PERMISSION_DENIED) {
+    boolean refused = code == ErrorCode.PERMISSION_DENIED;
+    if (refused) {
       LOG.warn("Run {} refused: nothing was written, not even its ledger row", run.runId());
     } else {
       try {
-        ledger.record(record);
+        ledger.end(record, metrics);
       } catch (Exception | LinkageError e) { // the ledger's own Delta errors, checked ones too
         LOG.error("Cannot record run {} in the ledger at {}", run.runId(), ledger.path(), e);
       }
@@ -687,10 +746,35 @@ public final class PipelineRunner {
             String.format(
                 "ledger %s (run_id = '%s'); `medalla status --pipeline %s`; logs with run_id=%s",
                 ledger.path(), run.runId(), spec.pipelineName(), run.runId()),
-            record.endedAt()));
-    RunResult result = new RunResult(record, Optional.of(code), Optional.of(error));
+            record.endedAt(),
+            Alert.Level.ERROR));
+    RunResult result = new RunResult(record, metrics, Optional.of(code), Optional.of(error));
+    if (!refused) {
+      reports.ended(result, lineageEnded(run, result));
+    }
     listeners.ended(result);
     return result;
+  }
+
+  /** Sends the ended run's lineage; returns how many of its events could not be sent. */
+  private int lineageEnded(RunState run, RunResult result) {
+    return lineage.map(emitter -> emitter.ended(run.spec(), result, run.lineage())).orElse(0);
+  }
+
+  /** A table's qualified location, as lineage names it. */
+  private URI location(TableId table) {
+    Path path = new Path(warehouse.path(table));
+    try {
+      return HadoopFileSystems.of(spark, path).makeQualified(path).toUri();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot resolve the location of " + table, e);
+    }
+  }
+
+  /** What the ended run cost, step by step; its jobs from now on count for no step. */
+  private RunMetrics metrics(RunState run) {
+    return new RunMetrics(
+        List.copyOf(taskMetrics.finish(run.runId(), run.wallTimes()).values()), run.filesWritten());
   }
 
   /** The output's version for a run that failed before it was planned, if it can be read. */
@@ -705,6 +789,8 @@ public final class PipelineRunner {
   }
 
   private void step(RunState run, String step) {
+    run.enter(step);
+    taskMetrics.enter(run.runId(), step);
     spark
         .sparkContext()
         .setJobDescription(run.spec().pipelineName() + " [" + run.logicalDate() + "] " + step);

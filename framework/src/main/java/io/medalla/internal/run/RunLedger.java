@@ -4,16 +4,19 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medalla.api.RunMetrics;
 import io.medalla.api.RunMode;
 import io.medalla.api.RunRecord;
 import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
 import io.medalla.internal.config.Redaction;
+import io.medalla.internal.ops.RunMetricsFormat;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.OpsTables;
 import io.medalla.internal.table.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +30,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger} with one row per ended run.
- * A run also writes its {@link RunStatus#RUNNING} row, as one JSON file named after the run, to
- * {@code _ops/run_starts} when it starts, and removes it once its end row is committed; read, the
- * ledger adds the started runs that have no end row, so a run that was killed stays visible as
- * RUNNING while the ledger table itself keeps one row per run for whoever queries it. A start costs
- * one small file write, not a Delta commit, and never conflicts with another run.
+ * The run ledger: a Delta table at {@code <warehouse>/_ops/run_ledger} with one row per ended run,
+ * what the run cost in its {@code steps} column (one entry per lifecycle step, the fields of {@link
+ * RunMetricsFormat#step}). A run also writes its {@link RunStatus#RUNNING} row, as one JSON file
+ * named after the run, to {@code _ops/run_starts} when it starts, and removes it once its end row
+ * is committed; read, the ledger adds the started runs that have no end row, so a run that was
+ * killed stays visible as RUNNING while the ledger table itself keeps one row per run for whoever
+ * queries it. A start costs one small file write, not a Delta commit, and never conflicts with
+ * another run.
  */
 public final class RunLedger {
   /** The ledger's name below {@code _ops}. */
@@ -53,7 +58,11 @@ public final class RunLedger {
               + " output_version BIGINT, error_code STRING,"
               + " error_class STRING, error_message STRING, principal STRING NOT NULL,"
               + " mode STRING, dates ARRAY<DATE>, input_versions MAP<STRING, BIGINT>,"
-              + " rows_deduplicated BIGINT");
+              + " rows_deduplicated BIGINT, files_written BIGINT, steps ARRAY<STRUCT<step: STRING,"
+              + " wall_ms: BIGINT, jobs: BIGINT, tasks: BIGINT, failed_tasks: BIGINT, cpu_ms: BIGINT,"
+              + " bytes_read: BIGINT, records_read: BIGINT, bytes_written: BIGINT,"
+              + " records_written: BIGINT, shuffle_read_bytes: BIGINT, shuffle_write_bytes: BIGINT,"
+              + " spilled_bytes: BIGINT>>");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,12 +83,23 @@ public final class RunLedger {
     return path;
   }
 
+  /** Records the {@link RunStatus#RUNNING} row of a run that starts, as its start file. */
+  public void start(RunRecord run) {
+    starts.write(run.runId(), values(run, Optional.empty()));
+  }
+
   /**
-   * Records one row of a run: a {@link RunStatus#RUNNING} row as the run's start file, any other
-   * appended to the ledger (tagged with the run id), after which the start file goes.
+   * Appends the end row of a run, with what it cost, to the ledger in one commit tagged with the
+   * run id; then the run's start file goes.
    */
-  public void record(RunRecord run) {
-    Object[] values = {
+  public void end(RunRecord run, RunMetrics metrics) {
+    tables.append(
+        path, List.of(RowFactory.create(values(run, Optional.of(metrics)))), SCHEMA, run.runId());
+    starts.remove(run.runId());
+  }
+
+  private static Object[] values(RunRecord run, Optional<RunMetrics> metrics) {
+    return new Object[] {
       run.runId(),
       run.pipeline(),
       run.environment(),
@@ -101,14 +121,23 @@ public final class RunLedger {
       run.mode().name(),
       run.dates().stream().map(Date::valueOf).toList(),
       run.inputVersions(),
-      run.rowsDeduplicated()
+      run.rowsDeduplicated(),
+      metrics.map(RunMetrics::filesWritten).orElse(null),
+      metrics.map(RunLedger::stepRows).orElse(null)
     };
-    if (run.status() == RunStatus.RUNNING) {
-      starts.write(run.runId(), values);
-    } else {
-      tables.append(path, List.of(RowFactory.create(values)), SCHEMA, run.runId());
-      starts.remove(run.runId());
-    }
+  }
+
+  /** The steps as rows of the {@code steps} column, fields in the order of their measures. */
+  private static List<Row> stepRows(RunMetrics metrics) {
+    return metrics.steps().stream()
+        .map(
+            step -> {
+              List<Object> fields = new ArrayList<>();
+              fields.add(step.step());
+              fields.addAll(RunMetricsFormat.measures(step).values());
+              return RowFactory.create(fields.toArray());
+            })
+        .toList();
   }
 
   /**

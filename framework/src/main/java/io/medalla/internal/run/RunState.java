@@ -8,6 +8,9 @@ import io.medalla.api.RunRecord;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
+import io.medalla.internal.lineage.LineageFacts;
+import io.medalla.internal.table.DeltaPublisher;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -33,6 +36,11 @@ final class RunState {
   private long rowsQuarantined;
   private long rowsDeduplicated;
   private Optional<Long> publishedVersion = Optional.empty();
+  private long filesWritten;
+  private final Map<String, Duration> wallTimes = new LinkedHashMap<>();
+  private String step;
+  private Instant stepStartedAt;
+  private final LineageFacts lineage = new LineageFacts();
 
   RunState(
       String runId,
@@ -65,6 +73,35 @@ final class RunState {
     return principal;
   }
 
+  /** What the run's lineage events say beyond its ledger row. */
+  LineageFacts lineage() {
+    return lineage;
+  }
+
+  /**
+   * Starts lifecycle step {@code name}, ending the one before; a step entered again goes on adding
+   * to its time. The first step starts when the run did.
+   */
+  void enter(String name) {
+    Instant now = Instant.now();
+    closeStep(now);
+    step = name;
+    stepStartedAt = stepStartedAt == null ? startedAt : now;
+  }
+
+  /** The run's time in each step, in the order entered; they add up to the run's duration. */
+  Map<String, Duration> wallTimes() {
+    return new LinkedHashMap<>(wallTimes);
+  }
+
+  private void closeStep(Instant now) {
+    if (step != null) {
+      wallTimes.merge(step, Duration.between(stepStartedAt, now), Duration::plus);
+      stepStartedAt = now;
+      step = null;
+    }
+  }
+
   /** The plan, once the run is planned. */
   Optional<RunPlan> plan() {
     return Optional.ofNullable(plan);
@@ -93,11 +130,16 @@ final class RunState {
    * The outcome of the run's commit; {@code alreadyHeld} rows were not written because an
    * insert-only table already held their keys, which makes them copies too.
    */
-  void published(long written, long quarantined, long alreadyHeld, long version) {
-    this.rowsWritten = written;
+  void published(DeltaPublisher.Published published, long quarantined, long alreadyHeld) {
+    this.rowsWritten = published.rowsWritten();
+    this.filesWritten = published.filesWritten();
     this.rowsQuarantined = quarantined;
     this.rowsDeduplicated += alreadyHeld;
-    this.publishedVersion = Optional.of(version);
+    this.publishedVersion = Optional.of(published.tableVersion());
+  }
+
+  long filesWritten() {
+    return filesWritten;
   }
 
   long rowsRead() {
@@ -124,13 +166,20 @@ final class RunState {
 
   /** The row of a run that ended without an error. */
   RunRecord ended(RunStatus status) {
-    return record(status, Instant.now(), outputVersion(), Optional.empty());
+    return record(status, end(), outputVersion(), Optional.empty());
   }
 
   /** The row of a failed run, with the output's version as known at its failure. */
   RunRecord failed(
       RunStatus status, ErrorCode code, Throwable error, String message, Optional<Long> version) {
-    return record(status, Instant.now(), version, Optional.of(new Failure(code, error, message)));
+    return record(status, end(), version, Optional.of(new Failure(code, error, message)));
+  }
+
+  /** Ends the run now, and its last step with it. */
+  private Instant end() {
+    Instant now = Instant.now();
+    closeStep(now);
+    return now;
   }
 
   private record Failure(ErrorCode code, Throwable error, String message) {}

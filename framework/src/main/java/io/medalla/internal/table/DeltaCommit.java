@@ -30,6 +30,11 @@ public record DeltaCommit(
     return metric("numOutputRows");
   }
 
+  /** Data files the commit added, from its operation metrics. */
+  public long filesWritten() {
+    return metric(operation.equals("MERGE") ? "numTargetFilesAdded" : "numFiles");
+  }
+
   private long metric(String name) {
     return Long.parseLong(metrics.getOrDefault(name, "0"));
   }

@@ -108,6 +108,11 @@ public final class DeltaPublisher {
     public long rowsWritten() {
       return commit.map(DeltaCommit::rowsWritten).orElse(0L);
     }
+
+    /** Data files the run's commit added; 0 for a skipped repeat. */
+    public long filesWritten() {
+      return commit.map(DeltaCommit::filesWritten).orElse(0L);
+    }
   }
 
   /**

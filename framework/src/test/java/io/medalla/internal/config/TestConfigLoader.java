@@ -54,6 +54,12 @@ class TestConfigLoader {
     expected.put(ConfigKeys.ALERT_WEBHOOK_URL, Optional.empty());
     expected.put(ConfigKeys.ALERT_WEBHOOK_TIMEOUT, Optional.of(Duration.ofSeconds(10)));
     expected.put(ConfigKeys.RUN_LISTENERS, Optional.of(List.of()));
+    expected.put(ConfigKeys.METRICS_HISTORY_RUNS, Optional.of(10));
+    expected.put(ConfigKeys.METRICS_MIN_HISTORY, Optional.of(3));
+    expected.put(ConfigKeys.METRICS_MAX_SLOWDOWN, Optional.of(5.0));
+    expected.put(ConfigKeys.METRICS_MAX_READ_GROWTH, Optional.of(10.0));
+    expected.put(ConfigKeys.METRICS_PUSHGATEWAY_URL, Optional.empty());
+    expected.put(ConfigKeys.METRICS_PUSHGATEWAY_TIMEOUT, Optional.of(Duration.ofSeconds(10)));
     expected.put(ConfigKeys.WRITE_PRINCIPAL, Optional.empty());
     expected.put(ConfigKeys.COMMIT_MAX_RETRIES, Optional.of(3));
     expected.put(ConfigKeys.COMMIT_INITIAL_BACKOFF, Optional.of(Duration.ofSeconds(1)));

@@ -106,6 +106,7 @@ class TestAlerts {
     assertThat(body.path("where_to_look").asText())
         .isEqualTo("medalla status silver_shop.orders; the run's log lines");
     assertThat(body.path("occurred_at").asText()).isEqualTo("2026-11-03T01:02:03Z");
+    assertThat(body.path("level").asText()).isEqualTo("ERROR");
   }
 
   @Test
@@ -221,6 +222,7 @@ class TestAlerts {
         "org.apache.spark.SparkException",
         message,
         "medalla status silver_shop.orders; the run's log lines",
-        Instant.parse("2026-11-03T01:02:03Z"));
+        Instant.parse("2026-11-03T01:02:03Z"),
+        Alert.Level.ERROR);
   }
 }
