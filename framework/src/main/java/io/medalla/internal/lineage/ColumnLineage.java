@@ -55,7 +55,7 @@ public final class ColumnLineage {
    * The origins of each column of {@code output}; a column computed from no traced input (a
    * literal, or a relation that is not one of {@code tablesByPath}) is left out.
    *
-   * @param tablesByPath the run's input tables by their qualified location
+   * @param tablesByPath the run's input tables by their qualified Hadoop path
    */
   public static Map<String, Set<Origin>> of(
       Dataset<Row> output, Map<String, TableId> tablesByPath) {

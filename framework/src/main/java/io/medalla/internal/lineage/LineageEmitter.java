@@ -21,9 +21,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,7 +40,10 @@ public final class LineageEmitter {
 
   private final LineageEvents events;
   private final Transport transport;
-  private final Set<String> started = new HashSet<>();
+
+  /** The events of each started run that could not be sent, until the run ends. */
+  private final Map<String, Integer> started = new HashMap<>();
+
   private final AtomicLong failures = new AtomicLong();
 
   LineageEmitter(LineageEvents events, Transport transport) {
@@ -71,8 +74,7 @@ public final class LineageEmitter {
 
   /** Sends the START event of a run that is planned and allowed to write. */
   public void started(PipelineSpec spec, RunRecord running, LineageFacts facts) {
-    started.add(running.runId());
-    send(running.runId(), () -> events.start(spec, running, facts));
+    started.put(running.runId(), send(running.runId(), () -> events.start(spec, running, facts)));
   }
 
   /**
@@ -81,9 +83,9 @@ public final class LineageEmitter {
    */
   public int ended(PipelineSpec spec, RunResult result, LineageFacts facts) {
     RunRecord record = result.record();
-    int failed = 0;
-    if (!started.remove(record.runId())) {
-      failed += send(record.runId(), () -> events.start(spec, record, facts));
+    Integer failed = started.remove(record.runId());
+    if (failed == null) {
+      failed = send(record.runId(), () -> events.start(spec, record, facts));
     }
     return failed + send(record.runId(), () -> events.end(spec, result, facts));
   }

@@ -326,7 +326,7 @@ public final class PipelineRunner {
   private void traceColumns(RunState run, Dataset<Row> output) {
     try {
       Map<String, TableId> inputs = new HashMap<>();
-      run.spec().inputs().forEach(input -> inputs.put(location(input).toString(), input));
+      run.spec().inputs().forEach(input -> inputs.put(new Path(location(input)).toString(), input));
       run.lineage().columns(ColumnLineage.of(output, inputs));
     } catch (RuntimeException e) { // a plan shape the tracing does not know: no column lineage
       LOG.debug("Run {}: no column lineage: {}", run.runId(), e.toString());

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.medalla.internal.cli.CliRunner;
+import io.medalla.servers.LineageServer;
 import io.medalla.testkit.SharedSpark;
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClientUtils;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -60,7 +64,23 @@ class TestDemo {
     Path warehousePath = folder.resolve("warehouse");
     String warehouse = warehousePath.toString();
 
-    CliRunner.Outcome first = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
+    CliRunner.Outcome first;
+    List<String> lineage;
+    try (LineageServer lineageServer = LineageServer.start()) {
+      first =
+          medalla(
+              Map.of(),
+              "demo",
+              "--days",
+              "2",
+              "--warehouse",
+              warehouse,
+              "--set",
+              "medalla.lineage.transport=http",
+              "--set",
+              "medalla.lineage.http.url=" + lineageServer.url());
+      lineage = lineageServer.bodies();
+    }
 
     assertThat(first.status()).as(first.err()).isZero();
     assertThat(first.out())
@@ -93,6 +113,8 @@ class TestDemo {
                 .where(col("_corrupt_record").isNotNull())
                 .count())
         .isEqualTo(4);
+
+    assertLineageMatchesTheLedger(lineage, table(warehousePath, "_ops/run_ledger"));
 
     CliRunner.Outcome second = medalla(Map.of(), "demo", "--days", "2", "--warehouse", warehouse);
 
@@ -186,6 +208,76 @@ class TestDemo {
       assertThat(alert.get("error").asText()).contains("Cannot read landing folder");
     } finally {
       server.stop(0);
+    }
+  }
+
+  /**
+   * Each run of the ledger sent exactly one START and one COMPLETE event, which name the input
+   * versions it read and the output version it committed; the change-data pipelines' (SCD1 orders,
+   * SCD2 customers) name their change events' source.
+   */
+  private static void assertLineageMatchesTheLedger(List<String> bodies, Dataset<Row> ledger) {
+    assertThat(bodies)
+        .allSatisfy(body -> assertThat(LineageServer.missingRequiredFields(body)).isEmpty());
+    Map<String, List<OpenLineage.RunEvent>> byRun =
+        bodies.stream()
+            .map(OpenLineageClientUtils::runEventFromJson)
+            .collect(
+                Collectors.groupingBy(
+                    event ->
+                        (String)
+                            event
+                                .getRun()
+                                .getFacets()
+                                .getAdditionalProperties()
+                                .get("medalla_run")
+                                .getAdditionalProperties()
+                                .get("runId")));
+    List<Row> runs = ledger.collectAsList();
+    assertThat(byRun.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            runs.stream().map(run -> run.<String>getAs("run_id")).toList());
+    for (Row run : runs) {
+      List<OpenLineage.RunEvent> events = byRun.get(run.<String>getAs("run_id"));
+      assertThat(events)
+          .extracting(OpenLineage.RunEvent::getEventType)
+          .containsExactly(
+              OpenLineage.RunEvent.EventType.START, OpenLineage.RunEvent.EventType.COMPLETE);
+      OpenLineage.RunEvent complete = events.get(1);
+      assertThat(complete.getJob().getName()).isEqualTo(run.getAs("pipeline"));
+      Map<String, String> inputVersions =
+          complete.getInputs().stream()
+              .filter(input -> input.getFacets() != null) // a bronze source has none
+              .collect(
+                  Collectors.toMap(
+                      input -> input.getFacets().getSymlinks().getIdentifiers().get(0).getName(),
+                      input -> input.getFacets().getVersion().getDatasetVersion()));
+      Map<String, Long> recorded = run.getJavaMap(run.fieldIndex("input_versions"));
+      assertThat(inputVersions)
+          .as("input versions of %s", run.<String>getAs("pipeline"))
+          .isEqualTo(
+              recorded.entrySet().stream()
+                  .collect(
+                      Collectors.toMap(
+                          Map.Entry::getKey, entry -> String.valueOf(entry.getValue()))));
+      OpenLineage.OutputDataset output = complete.getOutputs().get(0);
+      assertThat(output.getFacets().getVersion().getDatasetVersion())
+          .isEqualTo(String.valueOf(run.<Long>getAs("output_version")));
+      assertThat(output.getOutputFacets().getOutputStatistics().getRowCount())
+          .isEqualTo(run.<Long>getAs("rows_written"));
+      if (List.of("silver_commerce.orders", "silver_commerce.customers")
+          .contains(run.<String>getAs("pipeline"))) {
+        assertThat(
+                complete
+                    .getInputs()
+                    .get(0)
+                    .getInputFacets()
+                    .getAdditionalProperties()
+                    .get("medalla_read")
+                    .getAdditionalProperties()
+                    .get("kind"))
+            .isEqualTo("CHANGE_EVENTS");
+      }
     }
   }
 
