@@ -60,6 +60,13 @@ class TestConfigLoader {
     expected.put(ConfigKeys.METRICS_MAX_READ_GROWTH, Optional.of(10.0));
     expected.put(ConfigKeys.METRICS_PUSHGATEWAY_URL, Optional.empty());
     expected.put(ConfigKeys.METRICS_PUSHGATEWAY_TIMEOUT, Optional.of(Duration.ofSeconds(10)));
+    expected.put(ConfigKeys.LINEAGE_TRANSPORT, Optional.of("none"));
+    expected.put(ConfigKeys.LINEAGE_NAMESPACE, Optional.of("medalla"));
+    expected.put(ConfigKeys.LINEAGE_FILE, Optional.empty());
+    expected.put(ConfigKeys.LINEAGE_HTTP_URL, Optional.empty());
+    expected.put(ConfigKeys.LINEAGE_HTTP_ENDPOINT, Optional.of("/api/v1/lineage"));
+    expected.put(ConfigKeys.LINEAGE_HTTP_API_KEY, Optional.empty());
+    expected.put(ConfigKeys.LINEAGE_HTTP_TIMEOUT, Optional.of(Duration.ofSeconds(5)));
     expected.put(ConfigKeys.WRITE_PRINCIPAL, Optional.empty());
     expected.put(ConfigKeys.COMMIT_MAX_RETRIES, Optional.of(3));
     expected.put(ConfigKeys.COMMIT_INITIAL_BACKOFF, Optional.of(Duration.ofSeconds(1)));
@@ -330,6 +337,14 @@ class TestConfigLoader {
             Map.of(),
             Map.of("medalla.env", "prod", "medalla.security.write-principal", "svc-medalla"));
     assertThat(settings.get(ConfigKeys.WRITE_PRINCIPAL)).isEqualTo("svc-medalla");
+  }
+
+  @Test
+  void testHttpLineageNeedsUrl() {
+    assertInvalidConfiguration(() -> load(Map.of(), Map.of("medalla.lineage.transport", "http")))
+        .hasMessageContaining("missing required key medalla.lineage.http.url");
+    assertInvalidConfiguration(() -> load(Map.of(), Map.of("medalla.lineage.transport", "kafka")))
+        .hasMessageContaining("invalid value for medalla.lineage.transport");
   }
 
   @Test

@@ -2,15 +2,11 @@ package io.medalla.internal.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medalla.api.Expect;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
-import io.medalla.internal.ops.Logging;
 import io.medalla.servers.LineageServer;
 import io.medalla.testkit.TestWarehouse;
 import io.openlineage.client.OpenLineage;
@@ -20,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Runs send their OpenLineage events to a real HTTP endpoint, or to a file. */
 class TestLineage {
@@ -63,13 +59,7 @@ class TestLineage {
   @Test
   void eachRunSendsOneStartAndOneCompleteWithWhatItReadAndCommitted() {
     TestWarehouse warehouse = warehouse();
-    warehouse.land(
-        TestPipelines.LANDING,
-        DAY,
-        "orders.jsonl",
-        List.of(
-            "{\"order_id\":\"a\",\"amount\":1,\"day\":\"2026-11-01\"}",
-            "{\"order_id\":\"b\",\"amount\":2,\"day\":\"2026-11-01\"}"));
+    TestPipelines.landOrders(warehouse, DAY, 2);
 
     List<RunResult> results =
         List.of(
@@ -215,28 +205,14 @@ class TestLineage {
                 "http",
                 "medalla.lineage.http.url",
                 "http://127.0.0.1:" + closedPort));
-    warehouse.land(
-        TestPipelines.LANDING,
-        DAY,
-        "orders.jsonl",
-        List.of("{\"order_id\":\"a\",\"amount\":1,\"day\":\"2026-11-01\"}"));
-    Logger metricsLogger = (Logger) LoggerFactory.getLogger(Logging.METRICS_LOGGER);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    metricsLogger.addAppender(lines);
-    RunResult result;
-    try {
-      result = warehouse.run(new TestPipelines.BronzeOrders(), DAY);
-    } finally {
-      metricsLogger.detachAppender(lines);
-    }
+    TestPipelines.landOrders(warehouse, DAY, 1);
+    List<String> lines = new ArrayList<>();
+    RunResult result =
+        TestPipelines.runKeepingMetricsLines(
+            warehouse, new TestPipelines.BronzeOrders(), DAY, lines);
 
     assertThat(result.record().status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(result.exitStatus()).isZero();
-    assertThat(
-            JSON.readTree(lines.list.get(0).getFormattedMessage())
-                .get("lineage_events_failed")
-                .asInt())
-        .isEqualTo(2);
+    assertThat(JSON.readTree(lines.get(0)).get("lineage_events_failed").asInt()).isEqualTo(2);
   }
 }

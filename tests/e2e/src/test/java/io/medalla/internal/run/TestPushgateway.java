@@ -56,13 +56,7 @@ class TestPushgateway {
     TestWarehouse warehouse =
         TestWarehouse.create(
             directory, Map.of("medalla.metrics.pushgateway.url", pushgateway.url() + "/"));
-    warehouse.land(
-        TestPipelines.LANDING,
-        DAY,
-        "orders.jsonl",
-        List.of(
-            "{\"order_id\":\"a\",\"amount\":1,\"day\":\"2026-11-01\"}",
-            "{\"order_id\":\"b\",\"amount\":2,\"day\":\"2026-11-01\"}"));
+    TestPipelines.landOrders(warehouse, DAY, 2);
 
     RunResult success = warehouse.run(new TestPipelines.BronzeOrders(), DAY);
 
@@ -115,11 +109,7 @@ class TestPushgateway {
     stopped.close();
     TestWarehouse warehouse =
         TestWarehouse.create(directory, Map.of("medalla.metrics.pushgateway.url", stopped.url()));
-    warehouse.land(
-        TestPipelines.LANDING,
-        DAY,
-        "orders.jsonl",
-        List.of("{\"order_id\":\"a\",\"amount\":1,\"day\":\"2026-11-01\"}"));
+    TestPipelines.landOrders(warehouse, DAY, 1);
 
     RunResult result = warehouse.run(new TestPipelines.BronzeOrders(), DAY);
 

@@ -3,9 +3,6 @@ package io.medalla.internal.run;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medalla.api.Alert;
@@ -15,7 +12,6 @@ import io.medalla.api.RunStatus;
 import io.medalla.api.StepMetrics;
 import io.medalla.extensions.RecordingAlertSink;
 import io.medalla.internal.cli.CliRunner;
-import io.medalla.internal.ops.Logging;
 import io.medalla.testkit.TestWarehouse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +19,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 class TestRunMetrics {
   private static final LocalDate DAY = LocalDate.of(2026, 11, 1);
@@ -41,17 +35,11 @@ class TestRunMetrics {
   @Test
   void stepTimesAddUpToTheRunAndAreStoredPrintedAndShown() throws Exception {
     TestWarehouse warehouse = TestWarehouse.create(directory);
-    land(warehouse, DAY, 3);
-    Logger metricsLogger = (Logger) LoggerFactory.getLogger(Logging.METRICS_LOGGER);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    metricsLogger.addAppender(lines);
-    RunResult result;
-    try {
-      result = warehouse.run(new TestPipelines.BronzeOrders(), DAY);
-    } finally {
-      metricsLogger.detachAppender(lines);
-    }
+    TestPipelines.landOrders(warehouse, DAY, 3);
+    List<String> lines = new ArrayList<>();
+    RunResult result =
+        TestPipelines.runKeepingMetricsLines(
+            warehouse, new TestPipelines.BronzeOrders(), DAY, lines);
 
     assertThat(result.record().status()).isEqualTo(RunStatus.SUCCEEDED);
     List<StepMetrics> steps = result.metrics().steps();
@@ -88,8 +76,8 @@ class TestRunMetrics {
         .extracting(step -> step.<Long>getAs("wall_ms"))
         .containsExactlyElementsOf(steps.stream().map(step -> step.wallTime().toMillis()).toList());
 
-    assertThat(lines.list).hasSize(1);
-    JsonNode line = JSON.readTree(lines.list.get(0).getFormattedMessage());
+    assertThat(lines).hasSize(1);
+    JsonNode line = JSON.readTree(lines.get(0));
     assertThat(line.get("event").asText()).isEqualTo("medalla.run.metrics");
     assertThat(line.get("run_id").asText()).isEqualTo(result.record().runId());
     assertThat(line.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -120,7 +108,7 @@ class TestRunMetrics {
     List<RunResult> results = new ArrayList<>();
     for (int day = 0; day < 5; day++) {
       LocalDate date = DAY.plusDays(day);
-      land(warehouse, date, day < 4 ? 5 : 5_000);
+      TestPipelines.landOrders(warehouse, date, day < 4 ? 5 : 5_000);
       results.add(warehouse.run(new TestPipelines.BronzeOrders(), date));
     }
 
@@ -178,19 +166,6 @@ class TestRunMetrics {
         .extracting(run -> run.get("run_id").asText())
         .containsExactly(runIds.get(1), runIds.get(0));
     assertThat(recent).extracting(run -> run.get("status").asText()).containsOnly("FAILED");
-  }
-
-  private static void land(TestWarehouse warehouse, LocalDate date, int rows) {
-    warehouse.land(
-        TestPipelines.LANDING,
-        date,
-        "orders.jsonl",
-        IntStream.range(0, rows)
-            .mapToObj(
-                i ->
-                    String.format(
-                        "{\"order_id\":\"%s-%d\",\"amount\":%d,\"day\":\"%s\"}", date, i, i, date))
-            .toList());
   }
 
   /**
