@@ -33,6 +33,8 @@ import java.util.Set;
  * @param deduplicationOrder when not empty, rows of the transformation's output sharing a key are
  *     one record: the first in this order (ascending) is kept and the others are counted as
  *     deduplicated in the run ledger
+ * @param objectives the service level objectives the table promises its readers, evaluated by
+ *     {@code medalla slo} (since 0.3.0)
  */
 public record PipelineSpec(
     TableId output,
@@ -47,7 +49,8 @@ public record PipelineSpec(
     Optional<ChangeFeed> changeFeed,
     List<DateDependency> dateDependencies,
     boolean insertOnly,
-    List<String> deduplicationOrder) {
+    List<String> deduplicationOrder,
+    List<Objective> objectives) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -59,6 +62,7 @@ public record PipelineSpec(
     expectations = List.copyOf(expectations);
     dateDependencies = List.copyOf(dateDependencies);
     deduplicationOrder = List.copyOf(deduplicationOrder);
+    objectives = List.copyOf(objectives);
     if (owner == null || owner.isBlank()) {
       throw invalid(output, "owner is required. Declare owner(\"team@example.com\") in the spec");
     }
@@ -114,6 +118,9 @@ public record PipelineSpec(
           output,
           "deduplicate(...) needs keys, and applies to silver and gold tables without a change"
               + " feed (a change feed is deduplicated by its own ordering)");
+    }
+    if (objectives.stream().map(Objective::kind).distinct().count() != objectives.size()) {
+      throw invalid(output, "declare at most one objective of each kind: " + objectives);
     }
     for (DateDependency dependency : dateDependencies) {
       if (partitionColumn.isEmpty()) {
@@ -229,6 +236,7 @@ public record PipelineSpec(
     private final List<DateDependency> dateDependencies = new ArrayList<>();
     private boolean insertOnly;
     private final List<String> deduplicationOrder = new ArrayList<>();
+    private final List<Objective> objectives = new ArrayList<>();
 
     private Builder(TableId output) {
       this.output = output;
@@ -345,6 +353,17 @@ public record PipelineSpec(
       return this;
     }
 
+    /**
+     * Adds a service level objective, such as {@code Objective.freshness(Duration.ofHours(6),
+     * 0.95)}: at most one of each kind.
+     *
+     * @since 0.3.0
+     */
+    public Builder objective(Objective objective) {
+      objectives.add(requireNonNull(objective, "objective is null"));
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -360,7 +379,8 @@ public record PipelineSpec(
           Optional.ofNullable(changeFeed),
           dateDependencies,
           insertOnly,
-          deduplicationOrder);
+          deduplicationOrder,
+          objectives);
     }
   }
 }

@@ -266,12 +266,31 @@ class TestPipelineSpec {
             java.util.Optional.empty(),
             java.util.List.of(),
             false,
+            java.util.List.of(),
             java.util.List.of());
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));
     assertThatThrownBy(() -> spec.inputs().add(TableId.parse("bronze_product.users")))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void testObjectivesAreValidated() {
+    assertThatThrownBy(() -> Objective.success(1.0))
+        .isInstanceOf(MedallaException.class)
+        .hasMessageContaining("strictly between 0 and 1");
+    assertThatThrownBy(() -> Objective.freshness(java.time.Duration.ofSeconds(30), 0.9))
+        .hasMessageContaining("at least one minute");
+    assertThatThrownBy(
+            () ->
+                silver()
+                    .objective(Objective.success(0.9))
+                    .objective(Objective.success(0.99))
+                    .build())
+        .hasMessageContaining("at most one objective of each kind");
+    assertThat(Objective.freshness(java.time.Duration.ofHours(6), 0.95).describe())
+        .isEqualTo("each day published by D+1 06:00 UTC");
   }
 
   private static PipelineSpec.Builder silver() {

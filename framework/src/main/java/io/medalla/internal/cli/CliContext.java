@@ -1,14 +1,18 @@
 package io.medalla.internal.cli;
 
+import io.medalla.api.Pipeline;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.ConfigLoader;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.ops.Logging;
+import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.run.PipelineRegistry;
 import io.medalla.internal.run.PipelineRunner;
 import io.medalla.internal.spark.SparkSessions;
+import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.Warehouse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -83,6 +87,22 @@ final class CliContext {
       spark = environment.spark().orElseGet(() -> SparkSessions.getOrCreate(settings()));
     }
     return spark;
+  }
+
+  QualityStore qualityStore() {
+    return new QualityStore(spark(), warehouse(), CommitRetry.fromSettings(settings()));
+  }
+
+  /**
+   * The names of the pipelines reading the pipeline's output, directly or not; none for a pipeline
+   * no longer registered.
+   */
+  List<String> downstreamOf(String pipeline) {
+    return registry().all().stream()
+        .filter(candidate -> candidate.name().equals(pipeline))
+        .findFirst()
+        .map(found -> registry().downstreamOf(List.of(found)).stream().map(Pipeline::name).toList())
+        .orElse(List.of());
   }
 
   PipelineRunner runner() {

@@ -3,8 +3,12 @@ package io.medalla.internal.cli;
 import io.medalla.api.MedallaException;
 import io.medalla.internal.config.Redaction;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +18,7 @@ import picocli.CommandLine.Spec;
 /**
  * The root of the {@code medalla} command line ({@link io.medalla.cli.MedallaCli} is its launcher).
  * Exit status: 0 success, 1 a run failed (retryable), 2 usage or configuration error, 3 a quality
- * gate blocked.
+ * gate blocked, 4 {@code slo} found an objective breached.
  */
 @Command(
     name = "medalla",
@@ -29,6 +33,9 @@ import picocli.CommandLine.Spec;
       DescribeCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
+      SloCommand.class,
+      IncidentsCommand.class,
+      ReportCommand.class,
       QualityCommand.class,
       RunbooksCommand.class,
       MaintainCommand.class
@@ -38,9 +45,13 @@ import picocli.CommandLine.Spec;
       "0:success",
       "1:a run failed; retrying may succeed",
       "2:usage or configuration error",
-      "3:a quality gate blocked publishing"
+      "3:a quality gate blocked publishing",
+      "4:a service level objective is breached (slo)"
     })
 public final class MedallaCommand implements Runnable {
+  /** The exit status of {@code slo} when an objective's attainment is below its target. */
+  static final int OBJECTIVE_BREACHED = 4;
+
   @Spec CommandSpec spec;
 
   @Mixin GlobalOptions options;
@@ -59,6 +70,8 @@ public final class MedallaCommand implements Runnable {
     commandLine.setOut(environment.out());
     commandLine.setErr(environment.err());
     commandLine.registerConverter(LocalDate.class, MedallaCommand::parseDate);
+    commandLine.registerConverter(Duration.class, MedallaCommand::parseDuration);
+    commandLine.registerConverter(Instant.class, MedallaCommand::parseInstant);
     commandLine.setExecutionExceptionHandler(
         (error, failedCommand, parseResult) -> {
           PrintWriter err = failedCommand.getErr();
@@ -83,6 +96,31 @@ public final class MedallaCommand implements Runnable {
       context = new CliContext(environment, options);
     }
     return context;
+  }
+
+  /** A span such as {@code 28d}, {@code 6h}, {@code 30m} or {@code 90s}. */
+  static Duration parseDuration(String text) {
+    Matcher span = Pattern.compile("(\\d{1,6})([dhms])").matcher(text);
+    if (!span.matches() || Long.parseLong(span.group(1)) == 0) {
+      throw new CommandLine.TypeConversionException(
+          "Invalid span '" + text + "': write a positive number and a unit d, h, m or s, e.g. 28d");
+    }
+    long amount = Long.parseLong(span.group(1));
+    return switch (span.group(2)) {
+      case "d" -> Duration.ofDays(amount);
+      case "h" -> Duration.ofHours(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofSeconds(amount);
+    };
+  }
+
+  private static Instant parseInstant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException(
+          "Invalid instant '" + text + "': write UTC ISO-8601, for example 2026-11-01T06:00:00Z");
+    }
   }
 
   private static LocalDate parseDate(String text) {

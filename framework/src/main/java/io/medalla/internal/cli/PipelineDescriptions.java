@@ -3,6 +3,7 @@ package io.medalla.internal.cli;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.TableId;
+import io.medalla.internal.health.Objectives;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +25,17 @@ final class PipelineDescriptions {
     description.put("partition_column", spec.partitionColumn().orElse(null));
     description.put("write_mode", spec.writeMode().name().toLowerCase(java.util.Locale.ROOT));
     description.put("critical", spec.critical());
+    description.put(
+        "objectives",
+        spec.objectives().stream()
+            .map(
+                objective ->
+                    objective.kind()
+                        + ": "
+                        + objective.describe()
+                        + ", target "
+                        + Objectives.percent(objective.target()))
+            .toList());
     description.put("path", path);
     description.put("class", pipeline.getClass().getName());
     return description;

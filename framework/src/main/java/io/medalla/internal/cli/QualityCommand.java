@@ -3,8 +3,6 @@ package io.medalla.internal.cli;
 import static org.apache.spark.sql.functions.col;
 
 import io.medalla.api.TableId;
-import io.medalla.internal.quality.QualityStore;
-import io.medalla.internal.table.CommitRetry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,8 +41,8 @@ final class QualityCommand implements Callable<Integer> {
     TableId id = TableId.parse(table);
     context.registry().get(id.catalogName());
     List<Row> checks =
-        new QualityStore(
-                context.spark(), context.warehouse(), CommitRetry.fromSettings(context.settings()))
+        context
+            .qualityStore()
             .results(id)
             .orderBy(col("checked_at"), col("expectation"))
             .collectAsList();

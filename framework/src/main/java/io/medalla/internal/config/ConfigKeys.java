@@ -111,6 +111,12 @@ public final class ConfigKeys {
           "medalla.metrics.pushgateway.timeout",
           ConfigType.DURATION,
           "Time limit for one push to the Pushgateway.");
+  public static final ConfigKey<Duration> SLO_WINDOW =
+      new ConfigKey<>(
+          "medalla.slo.window",
+          ConfigType.DURATION,
+          "The window service level objectives are evaluated over, unless slo --window says"
+              + " otherwise.");
   public static final ConfigKey<String> LINEAGE_TRANSPORT =
       new ConfigKey<>(
           "medalla.lineage.transport",
@@ -233,6 +239,7 @@ public final class ConfigKeys {
           METRICS_MAX_READ_GROWTH,
           METRICS_PUSHGATEWAY_URL,
           METRICS_PUSHGATEWAY_TIMEOUT,
+          SLO_WINDOW,
           LINEAGE_TRANSPORT,
           LINEAGE_NAMESPACE,
           LINEAGE_FILE,

@@ -8,6 +8,7 @@ import io.medalla.api.ErrorCode;
 import io.medalla.api.Expectation;
 import io.medalla.api.Layer;
 import io.medalla.api.MedallaException;
+import io.medalla.api.Objective;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.Severity;
@@ -16,6 +17,7 @@ import io.medalla.internal.quality.RuleChecks;
 import io.medalla.internal.run.PipelineRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -285,6 +287,29 @@ public final class Runbooks {
             + " [--downstream] [--batch-days N]",
         name);
     md.line("```");
+    md.line();
+    md.line("## Service level objectives");
+    md.line();
+    if (spec.objectives().isEmpty()) {
+      md.line("None declared.");
+    } else {
+      md.line("| objective | promise | target over the window |");
+      md.line("|---|---|---|");
+      for (Objective objective : spec.objectives()) {
+        md.line(
+            "| %s | %s | %s%% |",
+            objective.kind(),
+            objective.describe(),
+            BigDecimal.valueOf(objective.target() * 100).stripTrailingZeros().toPlainString());
+      }
+      md.line();
+      md.line(
+          "Standing, error budget and burn rates: `bin/medalla slo %s` (exit 4 when breached)."
+              + " `SLO_FAST_BURN` (ERROR) means the budget burns 14.4x the sustainable rate over"
+              + " both the last hour and 5 minutes: look at `bin/medalla incidents --open` now;"
+              + " `SLO_SLOW_BURN` (WARNING), 6x over 6 hours and 30 minutes: plan a fix.",
+          name);
+    }
     md.line();
     md.line("## Quality expectations");
     md.line();

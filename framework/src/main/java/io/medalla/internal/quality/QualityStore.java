@@ -44,7 +44,7 @@ public final class QualityStore {
   /** How many earlier runs anomaly rules look back on. */
   public static final int HISTORY_LENGTH = 30;
 
-  static final StructType RESULTS_SCHEMA =
+  public static final StructType RESULTS_SCHEMA =
       StructType.fromDDL(
           "run_id STRING NOT NULL, table STRING NOT NULL, logical_date DATE NOT NULL,"
               + " expectation STRING NOT NULL, rule STRING NOT NULL, severity STRING NOT NULL,"
@@ -230,9 +230,14 @@ public final class QualityStore {
 
   /** The check results of a table, or an empty frame before the first check. */
   public Dataset<Row> results(TableId table) {
+    return results().where(col("table").equalTo(table.catalogName()));
+  }
+
+  /** Every table's check results, or an empty frame before the first check. */
+  public Dataset<Row> results() {
     String path = warehouse.opsPath(RESULTS_TABLE);
     return DeltaTables.exists(spark, path)
-        ? spark.read().format("delta").load(path).where(col("table").equalTo(table.catalogName()))
+        ? spark.read().format("delta").load(path)
         : spark.createDataFrame(List.of(), RESULTS_SCHEMA);
   }
 

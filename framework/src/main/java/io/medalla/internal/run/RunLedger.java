@@ -3,6 +3,7 @@ package io.medalla.internal.run;
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medalla.api.RunMetrics;
 import io.medalla.api.RunMode;
@@ -16,6 +17,7 @@ import io.medalla.internal.table.OpsTables;
 import io.medalla.internal.table.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -158,6 +160,55 @@ public final class RunLedger {
   }
 
   /**
+   * The ended runs as records, oldest first (by end time, then run id): what objectives, incidents
+   * and reports are computed from. Columns a ledger from an older release lacks read as empty.
+   */
+  public List<RunRecord> endedRuns() {
+    Dataset<Row> ledger = ended();
+    List<RunRecord> runs = new ArrayList<>();
+    for (Row row : ledger.orderBy(col("ended_at"), col("run_id")).collectAsList()) {
+      runs.add(record(row));
+    }
+    return runs;
+  }
+
+  /** A ledger row as a record; columns a ledger from an older release lacks read as empty. */
+  public static RunRecord record(Row row) {
+    LocalDate logicalDate = row.<Date>getAs("logical_date").toLocalDate();
+    List<Date> dates = has(row, "dates") ? row.getList(row.fieldIndex("dates")) : List.of();
+    return new RunRecord(
+        row.getAs("run_id"),
+        row.getAs("pipeline"),
+        row.getAs("env"),
+        logicalDate,
+        has(row, "parameters") ? fromJson(row.getAs("parameters")) : Map.of(),
+        RunStatus.valueOf(row.getAs("status")),
+        row.<Timestamp>getAs("started_at").toInstant(),
+        row.<Timestamp>getAs("ended_at").toInstant(),
+        row.<Long>getAs("rows_read"),
+        row.<Long>getAs("rows_produced"),
+        row.<Long>getAs("rows_written"),
+        row.<Long>getAs("rows_quarantined"),
+        has(row, "rows_deduplicated") ? row.<Long>getAs("rows_deduplicated") : 0L,
+        Optional.ofNullable(row.getAs("output_version")),
+        Optional.ofNullable(row.getAs("error_code")),
+        Optional.ofNullable(row.getAs("error_class")),
+        Optional.ofNullable(row.getAs("error_message")),
+        row.getAs("principal"),
+        has(row, "mode") ? RunMode.valueOf(row.getAs("mode")) : RunMode.DATES,
+        dates.isEmpty() ? List.of(logicalDate) : dates.stream().map(Date::toLocalDate).toList(),
+        has(row, "input_versions")
+            ? row.<String, Long>getJavaMap(row.fieldIndex("input_versions"))
+            : Map.of());
+  }
+
+  /** Whether the ledger has the column (older releases lack some) and the row a value in it. */
+  private static boolean has(Row row, String column) {
+    return Arrays.asList(row.schema().fieldNames()).contains(column)
+        && !row.isNullAt(row.fieldIndex(column));
+  }
+
+  /**
    * The input versions the pipeline's last successful incremental or full-refresh run processed, by
    * input table; empty when it has had none.
    */
@@ -186,6 +237,14 @@ public final class RunLedger {
         .<String, Long>getJavaMap(0)
         .forEach((name, version) -> versions.put(TableId.parse(name), version));
     return Optional.of(versions);
+  }
+
+  private static Map<String, String> fromJson(String parameters) {
+    try {
+      return JSON.readValue(parameters, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      return Map.of("unreadable", parameters);
+    }
   }
 
   private static String toJson(Map<String, String> parameters) {

@@ -60,6 +60,7 @@ class TestConfigLoader {
     expected.put(ConfigKeys.METRICS_MAX_READ_GROWTH, Optional.of(10.0));
     expected.put(ConfigKeys.METRICS_PUSHGATEWAY_URL, Optional.empty());
     expected.put(ConfigKeys.METRICS_PUSHGATEWAY_TIMEOUT, Optional.of(Duration.ofSeconds(10)));
+    expected.put(ConfigKeys.SLO_WINDOW, Optional.of(Duration.ofDays(28)));
     expected.put(ConfigKeys.LINEAGE_TRANSPORT, Optional.of("none"));
     expected.put(ConfigKeys.LINEAGE_NAMESPACE, Optional.of("medalla"));
     expected.put(ConfigKeys.LINEAGE_FILE, Optional.empty());

@@ -37,7 +37,10 @@ import picocli.CommandLine.Command;
  *       against full refreshes at the same size, a backfill of D days against D {@code run --date}
  *       calls in the JVM and in separate processes, and K fresh {@code run
  *       gold_product.daily_active_users --date D} processes against K processes of the plain Spark
- *       job doing the same work.
+ *       job doing the same work;
+ *   <li>{@code observability [--scale N] [--days D] [--iterations K]}: runs of demo pipelines with
+ *       OpenLineage events on against off, the events per run against OpenLineage's Spark listener
+ *       on the same runs, and the cost of evaluating every objective.
  * </ul>
  *
  * All use one {@code local[*]} session configured as the CLI configures it, in a temporary
@@ -51,6 +54,7 @@ import picocli.CommandLine.Command;
     description = "Measures Medalla against bare Spark in one JVM.",
     subcommands = {
       OverheadBenchmark.class,
+      ObservabilityBenchmark.class,
       DemoBenchmark.class,
       QualityBenchmark.class,
       ChangeBenchmark.class,

@@ -62,7 +62,7 @@ final class DemoBenchmark implements Callable<Integer> {
   }
 
   /** One demo's wall time and stages. */
-  private record DemoRun(int scale, double wallSeconds, List<Stage> stages) {
+  record DemoRun(int scale, double wallSeconds, List<Stage> stages) {
     long rowsWritten() {
       return stages.stream().mapToLong(Stage::rowsWritten).sum();
     }
@@ -95,7 +95,7 @@ final class DemoBenchmark implements Callable<Integer> {
     }
   }
 
-  private static DemoRun runDemo(SparkSession spark, Path workingDirectory, int scale, int days)
+  static DemoRun runDemo(SparkSession spark, Path workingDirectory, int scale, int days)
       throws IOException {
     Files.createDirectories(workingDirectory);
     Path warehouse = workingDirectory.resolve("warehouse");

@@ -5,21 +5,18 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.medalla.api.Pipeline;
 import io.medalla.api.RunMode;
 import io.medalla.api.RunRecord;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
-import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
 import io.medalla.internal.config.ConfigLoader;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.run.Backfill;
 import io.medalla.internal.run.PipelineRegistry;
 import io.medalla.internal.run.PipelineRunner;
+import io.medalla.internal.run.RunLedger;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
@@ -28,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +61,6 @@ import org.apache.spark.sql.types.StructType;
  * quoted ({@code "Doe, Jane"}). {@link #rows(String)} renders rows back in the same notation.
  */
 public final class TestWarehouse {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> PARAMETERS = Map.of("command", "test");
 
   private final Path root;
@@ -283,7 +278,7 @@ public final class TestWarehouse {
         .orderBy(col("started_at"))
         .collectAsList()
         .stream()
-        .map(TestWarehouse::record)
+        .map(RunLedger::record)
         .toList();
   }
 
@@ -348,41 +343,5 @@ public final class TestWarehouse {
         .option("delta.enableChangeDataFeed", "true")
         .option("userMetadata", runId)
         .save(warehouse().path(table));
-  }
-
-  private static RunRecord record(Row row) {
-    return new RunRecord(
-        row.getAs("run_id"),
-        row.getAs("pipeline"),
-        row.getAs("env"),
-        row.<Date>getAs("logical_date").toLocalDate(),
-        parameters(row.getAs("parameters")),
-        RunStatus.valueOf(row.getAs("status")),
-        row.<Timestamp>getAs("started_at").toInstant(),
-        row.<Timestamp>getAs("ended_at").toInstant(),
-        row.<Long>getAs("rows_read"),
-        row.<Long>getAs("rows_produced"),
-        row.<Long>getAs("rows_written"),
-        row.<Long>getAs("rows_quarantined"),
-        Optional.ofNullable(row.<Long>getAs("rows_deduplicated")).orElse(0L),
-        Optional.ofNullable(row.<Long>getAs("output_version")),
-        Optional.ofNullable(row.getAs("error_code")),
-        Optional.ofNullable(row.getAs("error_class")),
-        Optional.ofNullable(row.getAs("error_message")),
-        row.getAs("principal"),
-        RunMode.valueOf(row.getAs("mode")),
-        row.<Date>getList(row.fieldIndex("dates")).stream().map(Date::toLocalDate).toList(),
-        row.<String, Long>getJavaMap(row.fieldIndex("input_versions")));
-  }
-
-  private static Map<String, String> parameters(String json) {
-    if (json == null) {
-      return Map.of();
-    }
-    try {
-      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot read run parameters " + json + " from the ledger", e);
-    }
   }
 }

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.not;
 
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.Duration;
@@ -47,6 +48,8 @@ public final class GoldCustomerLifetimeValue extends GoldPipeline {
               Expect.satisfies("has_paid_orders", "orders > 0 AND refunded_orders <= orders")
                   .fail(),
               Expect.satisfies("ordered_dates", "first_order_date <= last_order_date").fail())
+          .objective(Objective.success(0.95))
+          .objective(Objective.latency(Duration.ofMinutes(30), 0.9))
           .build();
 
   @Override

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.round;
 
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.Duration;
@@ -52,6 +53,8 @@ public final class GoldDailyRevenue extends GoldPipeline {
                       "net_revenue = gross_revenue - refunded_revenue AND net_revenue >= 0")
                   .fail(),
               Expect.meanShift("orders", 4.0).warn())
+          .objective(Objective.freshness(Duration.ofHours(4), 0.99))
+          .objective(Objective.success(0.99))
           .build();
 
   @Override

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.Duration;
@@ -40,6 +41,9 @@ public final class GoldDailyActiveUsers extends GoldPipeline {
               Expect.values("platform", SilverEvents.PLATFORMS).fail(),
               Expect.satisfies("events_cover_users", "events >= active_users").fail(),
               Expect.meanShift("active_users", 4.0).warn())
+          .objective(Objective.freshness(Duration.ofHours(6), 0.95))
+          .objective(Objective.success(0.99))
+          .objective(Objective.latency(Duration.ofMinutes(15), 0.95))
           .build();
 
   @Override

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.Duration;
@@ -51,6 +52,8 @@ public final class GoldDailyFunnel extends GoldPipeline {
                       "page_view_users >= add_to_cart_users AND add_to_cart_users >="
                           + " checkout_users AND checkout_users >= purchase_users")
                   .fail())
+          .objective(Objective.freshness(Duration.ofHours(6), 0.95))
+          .objective(Objective.success(0.98))
           .build();
 
   @Override

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class GoldRollingActiveUsers extends GoldPipeline {
               Expect.satisfies("month_covers_week", "monthly_active_users >= weekly_active_users")
                   .fail(),
               Expect.meanShift("monthly_active_users", 4.0).warn())
+          .objective(Objective.success(0.95))
           .build();
 
   @Override

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.trunc;
 
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
+import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.RunContext;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class GoldWeeklyRetention extends GoldPipeline {
                       "weeks_since_first > 0 OR active_users = cohort_users")
                   .fail(),
               Expect.between("retention_rate", 0, 1).fail())
+          .objective(Objective.success(0.95))
           .build();
 
   @Override

@@ -36,6 +36,9 @@ class TestCommandLine {
         "describe",
         "validate",
         "status",
+        "slo",
+        "incidents",
+        "report",
         "quality",
         "runbooks",
         "maintain"
