@@ -1,6 +1,8 @@
 package io.medalla.bench;
 
 import io.medalla.api.Pipeline;
+import io.medalla.api.RunResult;
+import io.medalla.api.StepMetrics;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.health.Objectives;
 import io.medalla.internal.run.PipelineRegistry;
@@ -41,6 +43,7 @@ final class ObservabilityBenchmark implements Callable<Integer> {
           "gold_commerce.daily_revenue");
   private static final String OFF = "lineage off";
   private static final String ON = "lineage on (file)";
+  private static final String OUTSIDE_STEPS = "outside the steps (start, end, events)";
 
   @Option(names = "--scale", paramLabel = "N", defaultValue = "3", description = "Demo scale.")
   int scale;
@@ -100,7 +103,10 @@ final class ObservabilityBenchmark implements Callable<Integer> {
       for (Pipeline pipeline : pipelines) {
         on.run(pipeline, date, Map.of("command", "benchmark"));
       }
-      new RunJobs().awaitDelivery(spark);
+      RunJobs delivery = new RunJobs();
+      spark.sparkContext().addSparkListener(delivery);
+      delivery.awaitDelivery(spark);
+      spark.sparkContext().removeSparkListener(delivery);
       spark.sparkContext().removeSparkListener(agent);
       System.out.printf(
           "%nLineage events for one run of each of the %d pipelines: Medalla %d (%.1f per run),"
@@ -143,9 +149,16 @@ final class ObservabilityBenchmark implements Callable<Integer> {
     for (PipelineRunner runner : onFirst ? List.of(on, off) : List.of(off, on)) {
       String arm = runner == on ? ON : OFF;
       for (Pipeline pipeline : pipelines) {
-        timings.time(
-            arm + " " + pipeline.name(),
-            () -> runner.run(pipeline, date, Map.of("command", "benchmark")));
+        long started = System.nanoTime();
+        RunResult result = runner.run(pipeline, date, Map.of("command", "benchmark"));
+        double wall = (System.nanoTime() - started) / 1e6;
+        timings.add(arm + " " + pipeline.name(), wall);
+        for (StepMetrics step : result.metrics().steps()) {
+          double stepMillis = step.wallTime().toNanos() / 1e6;
+          timings.add(arm + " step " + step.step(), stepMillis);
+          wall -= stepMillis;
+        }
+        timings.add(arm + " " + OUTSIDE_STEPS, wall);
       }
     }
   }
@@ -153,7 +166,7 @@ final class ObservabilityBenchmark implements Callable<Integer> {
   private static void printTimings(Timings timings, List<Pipeline> pipelines) {
     System.out.printf(
         "Observability overhead: %d pipelines re-run for the last demo date, local[*] on %d"
-            + " cores%n%n%-40s %12s %12s %8s%n",
+            + " cores%n%n%-40s %12s %18s %8s%n",
         pipelines.size(),
         Runtime.getRuntime().availableProcessors(),
         "median ms",
@@ -172,7 +185,20 @@ final class ObservabilityBenchmark implements Callable<Integer> {
           pipeline.name(), offMedian, onMedian, onMedian / offMedian);
     }
     System.out.printf(
-        "%-40s %12.1f %12.1f %7.3fx%n", "all four", offTotal, onTotal, onTotal / offTotal);
+        "%-40s %12.1f %18.1f %7.3fx%n", "all four", offTotal, onTotal, onTotal / offTotal);
+    System.out.printf("%nMedian step wall time over all four pipelines' runs (ms):%n");
+    for (String step : RunJobs.STEPS) {
+      if (timings.has(OFF + " step " + step) && timings.has(ON + " step " + step)) {
+        System.out.printf(
+            "%-40s %12.1f %18.1f%n",
+            step, timings.median(OFF + " step " + step), timings.median(ON + " step " + step));
+      }
+    }
+    System.out.printf(
+        "%-40s %12.1f %18.1f%n",
+        OUTSIDE_STEPS,
+        timings.median(OFF + " " + OUTSIDE_STEPS),
+        timings.median(ON + " " + OUTSIDE_STEPS));
   }
 
   private static long lines(Path file) throws IOException {

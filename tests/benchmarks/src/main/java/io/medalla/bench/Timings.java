@@ -13,8 +13,17 @@ final class Timings {
   void time(String name, Runnable action) {
     long started = System.nanoTime();
     action.run();
-    double millis = (System.nanoTime() - started) / 1e6;
+    add(name, (System.nanoTime() - started) / 1e6);
+  }
+
+  /** Adds a sample measured elsewhere. */
+  void add(String name, double millis) {
     samples.computeIfAbsent(name, ignored -> new ArrayList<>()).add(millis);
+  }
+
+  /** Whether {@code name} has samples. */
+  boolean has(String name) {
+    return samples.containsKey(name);
   }
 
   double min(String name) {
