@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,6 +37,7 @@ import java.util.Set;
  *     deduplicated in the run ledger
  * @param objectives the service level objectives the table promises its readers, evaluated by
  *     {@code medalla slo} (since 0.3.0)
+ * @param classifications how sensitive each column is, stored with the table (since 0.3.0)
  */
 public record PipelineSpec(
     TableId output,
@@ -50,7 +53,8 @@ public record PipelineSpec(
     List<DateDependency> dateDependencies,
     boolean insertOnly,
     List<String> deduplicationOrder,
-    List<Objective> objectives) {
+    List<Objective> objectives,
+    Classifications classifications) {
 
   public PipelineSpec {
     requireNonNull(output, "output is null");
@@ -63,6 +67,7 @@ public record PipelineSpec(
     dateDependencies = List.copyOf(dateDependencies);
     deduplicationOrder = List.copyOf(deduplicationOrder);
     objectives = List.copyOf(objectives);
+    requireNonNull(classifications, "classifications is null");
     if (owner == null || owner.isBlank()) {
       throw invalid(output, "owner is required. Declare owner(\"team@example.com\") in the spec");
     }
@@ -79,6 +84,13 @@ public record PipelineSpec(
       }
       if (!inputs.isEmpty()) {
         throw invalid(output, "a bronze pipeline reads sources only, not tables " + inputs);
+      }
+      if (!classifications.inherited().isEmpty()) {
+        throw invalid(
+            output,
+            "a bronze pipeline has no input columns to inherit a classification from; classify "
+                + classifications.inherited()
+                + " explicitly");
       }
     } else {
       if (source.isPresent()) {
@@ -237,6 +249,9 @@ public record PipelineSpec(
     private boolean insertOnly;
     private final List<String> deduplicationOrder = new ArrayList<>();
     private final List<Objective> objectives = new ArrayList<>();
+    private final Map<String, ColumnClass> classified = new LinkedHashMap<>();
+    private final Set<String> inherited = new LinkedHashSet<>();
+    private final Map<String, Protection> protections = new LinkedHashMap<>();
 
     private Builder(TableId output) {
       this.output = output;
@@ -364,6 +379,55 @@ public record PipelineSpec(
       return this;
     }
 
+    /**
+     * Classifies {@code columns} as {@code level}, without tags.
+     *
+     * @since 0.3.0
+     */
+    public Builder classify(Classification level, String... columns) {
+      for (String column : columns) {
+        classify(column, level);
+      }
+      return this;
+    }
+
+    /**
+     * Classifies {@code column} as {@code level} with {@code tags} such as {@code pii:email}: the
+     * tags let {@code medalla erase} find a person's rows.
+     *
+     * @since 0.3.0
+     */
+    public Builder classify(String column, Classification level, String... tags) {
+      classified.put(requireNonNull(column, "column is null"), ColumnClass.of(level, tags));
+      return this;
+    }
+
+    /**
+     * Gives each of {@code columns} the classification of the input columns it is computed from, as
+     * the transformation's plan shows at each run: the most sensitive level among them, with all
+     * their tags. A column computed from no input column cannot inherit.
+     *
+     * @since 0.3.0
+     */
+    public Builder inherit(String... columns) {
+      inherited.addAll(List.of(columns));
+      return this;
+    }
+
+    /**
+     * Declares why {@code columns}, computed from a pii column, no longer identify a person; a
+     * column derived from pii is either classified pii or declares a protection.
+     *
+     * @since 0.3.0
+     */
+    public Builder protect(Protection how, String... columns) {
+      requireNonNull(how, "how is null");
+      for (String column : columns) {
+        protections.put(column, how);
+      }
+      return this;
+    }
+
     /** Validates and builds the spec. */
     public PipelineSpec build() {
       return new PipelineSpec(
@@ -380,7 +444,8 @@ public record PipelineSpec(
           dateDependencies,
           insertOnly,
           deduplicationOrder,
-          objectives);
+          objectives,
+          new Classifications(classified, inherited, protections));
     }
   }
 }

@@ -267,12 +267,43 @@ class TestPipelineSpec {
             java.util.List.of(),
             false,
             java.util.List.of(),
-            java.util.List.of());
+            java.util.List.of(),
+            Classifications.NONE);
     inputs.add(TableId.parse("bronze_product.users"));
 
     assertThat(spec.inputs()).containsExactly(TableId.parse("bronze_product.events"));
     assertThatThrownBy(() -> spec.inputs().add(TableId.parse("bronze_product.users")))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void testClassificationsAreValidated() {
+    assertInvalidPipeline(
+            () ->
+                PipelineSpec.builder("bronze_product.events")
+                    .owner("team")
+                    .source(FileSource.jsonLines("product/events", "user_id BIGINT"))
+                    .inherit("user_id")
+                    .build())
+        .hasMessageContaining("no input columns to inherit a classification from");
+    assertInvalidPipeline(
+            () -> silver().classify(Classification.PII, "user_id").inherit("user_id").build())
+        .hasMessageContaining("both classified and inherited");
+    assertInvalidPipeline(() -> silver().protect(Protection.AGGREGATED, "users").build())
+        .hasMessageContaining("Column users declares a protection but no classification");
+    assertInvalidPipeline(() -> silver().classify("email", Classification.PII, "Email").build())
+        .hasMessageContaining("Invalid classification tag 'Email'");
+    assertThat(
+            silver()
+                .classify("email", Classification.PII, "pii:email")
+                .inherit("country")
+                .build()
+                .classifications()
+                .covers("country"))
+        .isTrue();
+    assertThat(Classification.parse("PII")).isEqualTo(Classification.PII);
+    assertThatThrownBy(() -> Classification.parse("secret"))
+        .hasMessageContaining("allowed: public, internal, confidential, pii");
   }
 
   @Test

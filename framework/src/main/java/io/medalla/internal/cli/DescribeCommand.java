@@ -2,35 +2,40 @@ package io.medalla.internal.cli;
 
 import io.medalla.api.Pipeline;
 import io.medalla.api.TableId;
+import io.medalla.internal.governance.TableAnnotations;
 import io.medalla.internal.run.RunHistory;
 import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaPublisher;
 import io.medalla.internal.table.DeltaTables;
+import io.medalla.internal.table.TableMetadata;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code describe <table> [--json]}: spec, owner, schema, size and latest versions of a table, and
- * what its pipeline's latest runs cost.
+ * {@code describe <table> [--lineage] [--table-version V] [--json]}: spec, owner, schema with
+ * stored classification and column lineage, size and latest versions of a table, and what its
+ * pipeline's latest runs cost.
  */
 @Command(
     name = "describe",
     mixinStandardHelpOptions = true,
     description =
-        "Shows a table's pipeline spec, owner, schema, row count, latest versions and latest"
-            + " runs.")
+        "Shows a table's pipeline spec, owner, schema with each column's stored classification"
+            + " (and lineage with --lineage), row count, latest versions and latest runs.")
 final class DescribeCommand implements Callable<Integer> {
   private static final int HISTORY = 5;
 
@@ -41,6 +46,18 @@ final class DescribeCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print JSON for tools and schedulers.")
   boolean json;
+
+  @Option(
+      names = "--lineage",
+      description =
+          "Show the input columns each column is computed from, as stored with the table.")
+  boolean lineage;
+
+  @Option(
+      names = "--table-version",
+      paramLabel = "V",
+      description = "Show the schema, classification and lineage of table version V.")
+  Long version;
 
   @Override
   public Integer call() {
@@ -53,12 +70,20 @@ final class DescribeCommand implements Callable<Integer> {
     boolean exists = DeltaTables.exists(spark, path);
     description.put("exists", exists);
     if (exists) {
-      Dataset<Row> data = spark.read().format("delta").load(path);
+      Dataset<Row> data =
+          version == null
+              ? spark.read().format("delta").load(path)
+              : spark.read().format("delta").option("versionAsOf", version).load(path);
       description.put("rows", data.count());
       description.put(
           "stored_owner",
           DeltaTables.properties(spark, path).getOrDefault(DeltaPublisher.OWNER_PROPERTY, ""));
-      description.put("columns", columns(data));
+      Optional<Long> at = Optional.ofNullable(version);
+      description.put(
+          "columns",
+          columns(
+              TableMetadata.schema(spark, path, at),
+              TableAnnotations.fromProperties(TableMetadata.properties(spark, path, at))));
       description.put("versions", versions(DeltaTables.history(spark, path, HISTORY)));
     }
     description.put("recent_runs", recentRuns(context.runner().history().read(pipeline.name())));
@@ -79,16 +104,30 @@ final class DescribeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static List<Map<String, Object>> columns(Dataset<Row> data) {
-    return java.util.Arrays.stream(data.schema().fields()).map(DescribeCommand::column).toList();
-  }
-
-  private static Map<String, Object> column(StructField field) {
-    Map<String, Object> column = new LinkedHashMap<>();
-    column.put("name", field.name());
-    column.put("type", field.dataType().simpleString());
-    column.put("nullable", field.nullable());
-    return column;
+  private List<Map<String, Object>> columns(StructType schema, TableAnnotations annotations) {
+    List<Map<String, Object>> columns = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      Map<String, Object> column = new LinkedHashMap<>();
+      column.put("name", field.name());
+      column.put("type", field.dataType().simpleString());
+      column.put("nullable", field.nullable());
+      annotations
+          .classOf(field.name())
+          .ifPresent(
+              columnClass -> {
+                column.put("classification", columnClass.level().id());
+                column.put("tags", List.copyOf(new java.util.TreeSet<>(columnClass.tags())));
+              });
+      if (lineage) {
+        column.put(
+            "lineage",
+            annotations.lineage().getOrDefault(field.name(), new java.util.TreeSet<>()).stream()
+                .map(Object::toString)
+                .toList());
+      }
+      columns.add(column);
+    }
+    return columns;
   }
 
   /** The pipeline's latest runs, newest first, with what they cost. */

@@ -36,6 +36,17 @@ final class PipelineDescriptions {
                         + ", target "
                         + Objectives.percent(objective.target()))
             .toList());
+    description.put(
+        "classification",
+        spec.classifications().describe().entrySet().stream()
+            .map(
+                entry -> {
+                  Map<String, String> column = new LinkedHashMap<>();
+                  column.put("column", entry.getKey());
+                  column.put("declared", entry.getValue());
+                  return column;
+                })
+            .toList());
     description.put("path", path);
     description.put("class", pipeline.getClass().getName());
     return description;

@@ -155,6 +155,12 @@ public final class ConfigKeys {
           "medalla.lineage.http.timeout",
           ConfigType.DURATION,
           "Time limit for sending one event over HTTP.");
+  public static final ConfigKey<Boolean> GOVERNANCE_REQUIRE_CLASSIFICATION =
+      new ConfigKey<>(
+          "medalla.governance.require-classification",
+          ConfigType.BOOLEAN,
+          "Whether a run refuses to publish a silver or gold column that is not classified"
+              + " (validate always reports them).");
   public static final ConfigKey<String> WRITE_PRINCIPAL =
       new ConfigKey<>(
           "medalla.security.write-principal",
@@ -247,6 +253,7 @@ public final class ConfigKeys {
           LINEAGE_HTTP_ENDPOINT,
           LINEAGE_HTTP_API_KEY,
           LINEAGE_HTTP_TIMEOUT,
+          GOVERNANCE_REQUIRE_CLASSIFICATION,
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,

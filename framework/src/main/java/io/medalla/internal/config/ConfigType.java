@@ -37,6 +37,7 @@ public interface ConfigType<T> {
   ConfigType<Integer> NON_NEGATIVE_INT =
       checked(Config::getInt, "an integer of at least 0", value -> value >= 0);
   ConfigType<Long> LONG = simple(Config::getLong, "an integer");
+  ConfigType<Boolean> BOOLEAN = simple(Config::getBoolean, "true or false");
   ConfigType<Double> RATIO_ABOVE_ONE =
       checked(Config::getDouble, "a number greater than 1", value -> value > 1);
   ConfigType<Duration> DURATION =

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -308,6 +309,22 @@ public final class Runbooks {
               + " `SLO_FAST_BURN` (ERROR) means the budget burns 14.4x the sustainable rate over"
               + " both the last hour and 5 minutes: look at `bin/medalla incidents --open` now;"
               + " `SLO_SLOW_BURN` (WARNING), 6x over 6 hours and 30 minutes: plan a fix.",
+          name);
+    }
+    md.line();
+    md.line("## Classification");
+    md.line();
+    Map<String, String> classification = spec.classifications().describe();
+    if (classification.isEmpty()) {
+      md.line("None declared.");
+    } else {
+      md.line("| column | classification |");
+      md.line("|---|---|");
+      classification.forEach((column, text) -> md.line("| `%s` | %s |", column, text));
+      md.line();
+      md.line(
+          "Inherited columns take the classification of the input columns they are computed"
+              + " from; `bin/medalla describe %s --lineage` shows both as stored with the table.",
           name);
     }
     md.line();

@@ -18,16 +18,19 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.WindowExpression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Union;
+import org.apache.spark.sql.delta.commands.cdc.CDCReader;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import scala.collection.JavaConverters;
 
 /**
  * Column-level lineage from a transformation's analyzed plan: for each output column, the input
- * table columns its value is computed from (projections, aggregates, windows and unions followed;
- * filter and join conditions left out, as OpenLineage's direct lineage does).
+ * table columns its value is computed from (projections, aggregates, window functions and unions
+ * followed; filter and join conditions and windows' partitioning and ordering left out, as
+ * OpenLineage's direct lineage does), through file scans and change-feed reads of the inputs.
  */
 public final class ColumnLineage {
   /** An input table's column. */
@@ -35,6 +38,12 @@ public final class ColumnLineage {
     public Origin {
       requireNonNull(table, "table is null");
       requireNonNull(column, "column is null");
+    }
+
+    /** {@code silver_product.events.user_id}. */
+    @Override
+    public String toString() {
+      return table.catalogName() + "." + column;
     }
 
     @Override
@@ -103,24 +112,37 @@ public final class ColumnLineage {
     }
   }
 
+  /**
+   * The origins of the attributes {@code expression} computes from; a window's partitioning and
+   * ordering only say which rows it combines, so only its function's inputs count.
+   */
   private Set<Origin> referenced(Expression expression) {
+    if (expression instanceof WindowExpression window) {
+      return referenced(window.windowFunction());
+    }
+    if (expression instanceof Attribute attribute) {
+      return origins.getOrDefault(attribute.exprId(), Set.of());
+    }
     Set<Origin> found = new HashSet<>();
-    for (Attribute attribute : JavaConverters.seqAsJavaList(expression.references().toSeq())) {
-      found.addAll(origins.getOrDefault(attribute.exprId(), Set.of()));
+    for (Expression child : JavaConverters.seqAsJavaList(expression.children())) {
+      found.addAll(referenced(child));
     }
     return found;
   }
 
+  /** The input table a relation reads: its files, or its change feed. */
   private Optional<TableId> table(LogicalRelation relation) {
-    if (!(relation.relation() instanceof HadoopFsRelation files)) {
+    List<Path> roots;
+    if (relation.relation() instanceof HadoopFsRelation files) {
+      roots = JavaConverters.seqAsJavaList(files.location().rootPaths());
+    } else if (relation.relation() instanceof CDCReader.DeltaCDFRelation changes) {
+      roots = List.of(changes.snapshotWithSchemaMode().snapshot().deltaLog().dataPath());
+    } else {
       return Optional.empty();
     }
-    for (Path root : JavaConverters.seqAsJavaList(files.location().rootPaths())) {
-      TableId table = tablesByPath.get(root.toString());
-      if (table != null) {
-        return Optional.of(table);
-      }
-    }
-    return Optional.empty();
+    return roots.stream()
+        .map(root -> tablesByPath.get(root.toString()))
+        .filter(java.util.Objects::nonNull)
+        .findFirst();
   }
 }

@@ -31,6 +31,8 @@ import io.medalla.api.WriteMode;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.config.Redaction;
+import io.medalla.internal.governance.ColumnClassifier;
+import io.medalla.internal.governance.TableAnnotations;
 import io.medalla.internal.ingest.FileReader;
 import io.medalla.internal.ingest.SourceKinds;
 import io.medalla.internal.lineage.ColumnLineage;
@@ -52,6 +54,7 @@ import io.medalla.internal.table.DeltaPublisher;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.OpsTables;
 import io.medalla.internal.table.StagedWrite;
+import io.medalla.internal.table.TableMetadata;
 import io.medalla.internal.table.Warehouse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -301,28 +304,27 @@ public final class PipelineRunner {
     }
   }
 
-  /** Transform: the author's code. */
+  /** Transform: the author's code, its output's columns classified. */
   private Transformed transform(
       RunState run, Pipeline pipeline, RunContext context, Optional<SourceBatch> batch) {
     step(run, "transform");
     if (pipeline instanceof BronzePipeline bronze) {
       SourceBatch records = batch.orElseThrow();
+      Dataset<Row> output = bronze.transform(records.records(), context);
+      classify(run, output);
       return new Transformed(
-          bronze.transform(records.records(), context),
-          records.checks(),
-          records.findings().stream().map(CheckResult::of).toList());
+          output, records.checks(), records.findings().stream().map(CheckResult::of).toList());
     }
     Dataset<Row> output =
         pipeline instanceof SilverPipeline silver
             ? silver.transform(context)
             : ((GoldPipeline) pipeline).transform(context);
-    if (lineage.isPresent()) {
-      traceColumns(run, output);
-    }
+    traceColumns(run, output);
+    classify(run, output);
     return new Transformed(output, Provenance.checks(pipeline.layer(), output), List.of());
   }
 
-  /** Where each output column of a silver or gold run comes from, for its lineage events. */
+  /** Where each output column of a silver or gold run comes from, from its analysed plan. */
   private void traceColumns(RunState run, Dataset<Row> output) {
     try {
       Map<String, TableId> inputs = new HashMap<>();
@@ -333,11 +335,34 @@ public final class PipelineRunner {
     }
   }
 
+  /**
+   * The output's classification, from the spec and the stored classification of the input columns
+   * each column is computed from; refuses pii that would be published unclassified or unprotected.
+   */
+  private void classify(RunState run, Dataset<Row> output) {
+    Map<TableId, TableAnnotations> inputs = new HashMap<>();
+    run.annotated(
+        ColumnClassifier.resolve(
+            run.spec(),
+            output.schema(),
+            run.lineage().columns(),
+            table ->
+                inputs.computeIfAbsent(
+                    table,
+                    input ->
+                        TableAnnotations.fromProperties(
+                            TableMetadata.properties(
+                                spark, warehouse.path(input), Optional.empty()))),
+            settings.get(ConfigKeys.GOVERNANCE_REQUIRE_CLASSIFICATION)));
+  }
+
   /** Conform: the output in its layer's shape, later copies of a key marked. */
   private Dataset<Row> conform(RunState run, Dataset<Row> output) {
     step(run, "conform");
     Dataset<Row> marked = Deduplication.mark(run.spec(), output);
-    Dataset<Row> conformed = Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate());
+    Dataset<Row> conformed =
+        run.annotations()
+            .applyTo(Conformer.conform(run.spec(), marked, run.runId(), run.logicalDate()));
     if (lineage.isPresent()) {
       run.lineage()
           .published(Provenance.published(run.spec().output().layer(), conformed).schema());
@@ -646,7 +671,8 @@ public final class PipelineRunner {
         run.runId(),
         plan.dates(),
         plan.scope(),
-        plan.outputVersion());
+        plan.outputVersion(),
+        run.annotations().properties());
   }
 
   /** Record: the quarantined rows and the quality metrics of a run the gate checked. */
@@ -670,6 +696,9 @@ public final class PipelineRunner {
   private RunResult record(RunState run, DeltaPublisher.Published published) {
     PipelineSpec spec = run.spec();
     RunStatus status = published.commit().isPresent() ? RunStatus.SUCCEEDED : RunStatus.SKIPPED;
+    if (published.commit().isPresent()) {
+      storeAnnotations(run);
+    }
     RunResult result = record(run, status);
     LOG.info(
         "Run {} {}: read {} rows, wrote {} rows, quarantined {}, {} at version {} in {} ms",
@@ -682,6 +711,22 @@ public final class PipelineRunner {
         published.tableVersion(),
         result.record().duration().toMillis());
     return result;
+  }
+
+  /**
+   * Brings the output's stored classification and column lineage up to date, in a commit of its own
+   * only when they changed since the table was created or last annotated.
+   */
+  private void storeAnnotations(RunState run) {
+    TableAnnotations annotations = run.annotations();
+    if (TableMetadata.update(
+        spark,
+        warehouse.path(run.spec().output()),
+        run.runId(),
+        annotations::storedIn,
+        annotations::annotate)) {
+      LOG.info("Run {}: stored the new classification of {}", run.runId(), run.spec().output());
+    }
   }
 
   /** Records the end of a run that ended without an error. */

@@ -8,6 +8,7 @@ import io.medalla.api.RunRecord;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunStatus;
 import io.medalla.api.TableId;
+import io.medalla.internal.governance.TableAnnotations;
 import io.medalla.internal.lineage.LineageFacts;
 import io.medalla.internal.table.DeltaPublisher;
 import java.time.Duration;
@@ -41,6 +42,7 @@ final class RunState {
   private String step;
   private Instant stepStartedAt;
   private final LineageFacts lineage = new LineageFacts();
+  private TableAnnotations annotations = TableAnnotations.NONE;
 
   RunState(
       String runId,
@@ -71,6 +73,15 @@ final class RunState {
 
   String principal() {
     return principal;
+  }
+
+  /** The classification and column lineage the run stores with its output. */
+  TableAnnotations annotations() {
+    return annotations;
+  }
+
+  void annotated(TableAnnotations annotations) {
+    this.annotations = annotations;
   }
 
   /** What the run's lineage events say beyond its ledger row. */

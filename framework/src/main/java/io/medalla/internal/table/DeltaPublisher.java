@@ -88,6 +88,7 @@ public final class DeltaPublisher {
    * @param scope what the run's rows replace
    * @param plannedVersion the table's version the run was planned on; empty when it did not exist.
    *     A bronze batch's transaction version is this plus one
+   * @param properties further table properties of a table the publish creates
    */
   public record Target(
       String path,
@@ -95,7 +96,12 @@ public final class DeltaPublisher {
       String runId,
       SortedSet<LocalDate> dates,
       Scope scope,
-      Optional<Long> plannedVersion) {}
+      Optional<Long> plannedVersion,
+      Map<String, String> properties) {
+    public Target {
+      properties = Map.copyOf(properties);
+    }
+  }
 
   /**
    * The outcome of a publish.
@@ -178,7 +184,7 @@ public final class DeltaPublisher {
     Map<String, String> options = batchOptions(spec, dates, batchVersion);
     Dataset<Row> rows = written(spec, output);
     if (!exists) {
-      create(spark, path, spec, clustered(spec, rows), runId, options);
+      create(spark, target, clustered(spec, rows), options);
       return;
     }
     if (scope == Scope.TABLE) {
@@ -323,13 +329,10 @@ public final class DeltaPublisher {
   }
 
   private static void create(
-      SparkSession spark,
-      String path,
-      PipelineSpec spec,
-      Dataset<Row> output,
-      String runId,
-      Map<String, String> options) {
-    CreateTableWriter<Row> writer =
+      SparkSession spark, Target target, Dataset<Row> output, Map<String, String> options) {
+    String path = target.path();
+    PipelineSpec spec = target.spec();
+    CreateTableWriter<Row> configured =
         output
             .writeTo("delta.`" + path + "`")
             .using("delta")
@@ -342,6 +345,10 @@ public final class DeltaPublisher {
             .tableProperty("delta.enableDeletionVectors", String.valueOf(!spec.keys().isEmpty()))
             // Incremental runs of downstream pipelines read what changed since their last run.
             .tableProperty("delta.enableChangeDataFeed", "true");
+    for (Map.Entry<String, String> property : target.properties().entrySet()) {
+      configured = configured.tableProperty(property.getKey(), property.getValue());
+    }
+    CreateTableWriter<Row> writer = configured;
     CreateTableWriter<Row> partitioned =
         spec.partitionColumn()
             .<CreateTableWriter<Row>>map(
@@ -351,7 +358,7 @@ public final class DeltaPublisher {
             .orElse(writer);
     DeltaTables.withUserMetadata(
         spark,
-        runId,
+        target.runId(),
         () -> {
           try {
             partitioned.create();

@@ -3,6 +3,7 @@ package io.medalla.internal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.medalla.api.BronzePipeline;
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.Expectation;
 import io.medalla.api.FileSource;
@@ -54,6 +55,32 @@ class TestValidateCommand {
             "pipeline silver_shop.orders declares no schema contract; every silver and gold table"
                 + " needs one: add Expect.schema(\"<column> <TYPE>, ...\").fail() with the table's"
                 + " columns to its spec");
+  }
+
+  @Test
+  void unclassifiedColumnFailsNamingThePipelineAndTheColumn() throws Exception {
+    Outcome outcome = validate(BronzeOrders.class, Unclassified.SilverOrders.class);
+
+    assertThat(outcome.status()).isEqualTo(2);
+    assertThat(outcome.err())
+        .contains("validation found 1 problem(s)")
+        .contains(
+            "pipeline silver_shop.orders: column order_date is not classified; add"
+                + " classify(Classification.<level>, \"order_date\") or inherit(\"order_date\")"
+                + " to its spec");
+  }
+
+  @Test
+  void goldColumnClassifiedBelowItsPiiInputFails() throws Exception {
+    Outcome outcome =
+        validate(BronzeOrders.class, PiiOrders.SilverOrders.class, PiiOrders.GoldOrderValues.class);
+
+    assertThat(outcome.status()).isEqualTo(2);
+    assertThat(outcome.err())
+        .contains("validation found 1 problem(s)")
+        .contains(
+            "pipeline gold_shop.order_values: column order_id is classified internal, but input"
+                + " silver_shop.orders holds a pii column order_id it is likely computed from");
   }
 
   @Test
@@ -138,11 +165,15 @@ class TestValidateCommand {
     }
   }
 
-  private static PipelineSpec.Builder orders() {
+  private static PipelineSpec.Builder unclassifiedOrders() {
     return PipelineSpec.builder("silver_shop.orders")
         .owner("shop-data@example.com")
         .inputs("bronze_shop.orders")
         .keys("order_id");
+  }
+
+  private static PipelineSpec.Builder orders() {
+    return unclassifiedOrders().inherit("order_id", "amount", "order_date");
   }
 
   private static PipelineSpec orders(Expectation... expectations) {
@@ -177,6 +208,51 @@ class TestValidateCommand {
     @Override
     public PipelineSpec spec() {
       return orders(Expect.schema(CONTRACT).fail(), Expect.unique("order_id").fail());
+    }
+  }
+
+  static final class Unclassified {
+    public static final class SilverOrders extends NotRun {
+      @Override
+      public PipelineSpec spec() {
+        return unclassifiedOrders()
+            .inherit("order_id", "amount")
+            .expect(Expect.schema(CONTRACT).fail(), Expect.unique("order_id").fail())
+            .build();
+      }
+    }
+  }
+
+  static final class PiiOrders {
+    public static final class SilverOrders extends NotRun {
+      @Override
+      public PipelineSpec spec() {
+        return unclassifiedOrders()
+            .classify("order_id", Classification.PII, "pii:order_id")
+            .classify(Classification.INTERNAL, "amount", "order_date")
+            .expect(Expect.schema(CONTRACT).fail(), Expect.unique("order_id").fail())
+            .build();
+      }
+    }
+
+    public static final class GoldOrderValues extends GoldPipeline {
+      @Override
+      public PipelineSpec spec() {
+        return PipelineSpec.builder("gold_shop.order_values")
+            .owner("shop-data@example.com")
+            .inputs("silver_shop.orders")
+            .keys("order_id")
+            .expect(
+                Expect.schema("order_id STRING, amount DOUBLE").fail(),
+                Expect.unique("order_id").fail())
+            .classify(Classification.INTERNAL, "order_id", "amount")
+            .build();
+      }
+
+      @Override
+      public Dataset<Row> transform(RunContext context) {
+        throw new UnsupportedOperationException("not run in this test");
+      }
     }
   }
 
@@ -225,6 +301,7 @@ class TestValidateCommand {
           .expect(
               Expect.schema("day DATE, currency STRING, revenue DOUBLE").fail(),
               Expect.unique("day").fail())
+          .classify(Classification.INTERNAL, "day", "currency", "revenue")
           .build();
     }
 

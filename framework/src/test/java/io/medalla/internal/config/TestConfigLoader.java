@@ -62,6 +62,7 @@ class TestConfigLoader {
     expected.put(ConfigKeys.METRICS_PUSHGATEWAY_TIMEOUT, Optional.of(Duration.ofSeconds(10)));
     expected.put(ConfigKeys.SLO_WINDOW, Optional.of(Duration.ofDays(28)));
     expected.put(ConfigKeys.LINEAGE_TRANSPORT, Optional.of("none"));
+    expected.put(ConfigKeys.GOVERNANCE_REQUIRE_CLASSIFICATION, Optional.of(false));
     expected.put(ConfigKeys.LINEAGE_NAMESPACE, Optional.of("medalla"));
     expected.put(ConfigKeys.LINEAGE_FILE, Optional.empty());
     expected.put(ConfigKeys.LINEAGE_HTTP_URL, Optional.empty());

@@ -150,6 +150,8 @@ class TestDemo {
                 .first()
                 .getAs("run_id"));
 
+    assertDemoIsClassified(warehouse);
+
     CliRunner.Outcome quality =
         medalla(Map.of(), "quality", "silver_product.events", "--json", "--warehouse", warehouse);
     JsonNode qualityDocument = JSON.readTree(quality.out());
@@ -216,6 +218,62 @@ class TestDemo {
    * versions it read and the output version it committed; the change-data pipelines' (SCD1 orders,
    * SCD2 customers) name their change events' source.
    */
+  /**
+   * Classification flows from bronze to gold through the traced column lineage, is stored with
+   * every table and is stable: re-running the demo made no metadata commit.
+   */
+  private void assertDemoIsClassified(String warehouse) throws Exception {
+    JsonNode lifetimeValue =
+        JSON.readTree(
+            medalla(
+                    Map.of(),
+                    "describe",
+                    "gold_commerce.customer_lifetime_value",
+                    "--lineage",
+                    "--json",
+                    "--warehouse",
+                    warehouse)
+                .out());
+    Map<String, JsonNode> columns = new java.util.HashMap<>();
+    lifetimeValue
+        .get("columns")
+        .forEach(column -> columns.put(column.get("name").asText(), column));
+    assertThat(columns.get("customer_id").get("classification").asText()).isEqualTo("pii");
+    assertThat(columns.get("customer_id").get("tags").toString())
+        .isEqualTo("[\"pii:customer_id\"]");
+    assertThat(columns.get("country").get("classification").asText()).isEqualTo("public");
+    assertThat(columns.get("country").get("lineage").toString())
+        .isEqualTo("[\"silver_commerce.customers.country\"]");
+    assertThat(columns.get("net_revenue").get("lineage").toString())
+        .contains("silver_commerce.orders.amount");
+    assertThat(lifetimeValue.get("classification").get(0).toString())
+        .isEqualTo("{\"column\":\"country\",\"declared\":\"inherited\"}");
+    JsonNode activeUsers =
+        JSON.readTree(
+            medalla(
+                    Map.of(),
+                    "describe",
+                    "gold_product.daily_active_users",
+                    "--lineage",
+                    "--json",
+                    "--warehouse",
+                    warehouse)
+                .out());
+    JsonNode users = activeUsers.get("columns").get(2);
+    assertThat(users.get("name").asText()).isEqualTo("active_users");
+    assertThat(users.get("classification").asText()).isEqualTo("internal");
+    assertThat(users.get("lineage").toString()).isEqualTo("[\"silver_product.events.user_id\"]");
+    for (String table : TABLES) {
+      assertThat(
+              SharedSpark.session()
+                  .sql("DESCRIBE HISTORY delta.`" + warehouse + "/" + table + "`")
+                  .where(col("operation").equalTo("SET TBLPROPERTIES"))
+                  .count())
+          .as(table + " is classified when created and its classification does not churn")
+          .isZero();
+    }
+  }
+
   private static void assertLineageMatchesTheLedger(List<String> bodies, Dataset<Row> ledger) {
     assertThat(bodies)
         .allSatisfy(body -> assertThat(LineageServer.missingRequiredFields(body)).isEmpty());

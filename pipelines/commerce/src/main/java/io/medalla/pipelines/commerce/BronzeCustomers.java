@@ -1,6 +1,7 @@
 package io.medalla.pipelines.commerce;
 
 import io.medalla.api.BronzePipeline;
+import io.medalla.api.Classification;
 import io.medalla.api.JdbcSource;
 import io.medalla.api.PipelineSpec;
 
@@ -18,6 +19,11 @@ public final class BronzeCustomers extends BronzePipeline {
                   .incremental("updated_at")
                   .keys("customer_id")
                   .detectingDeletes())
+          .classify("customer_id", Classification.PII, "pii:customer_id")
+          .classify("name", Classification.PII, "pii:name")
+          .classify("email", Classification.PII, "pii:email")
+          .classify(Classification.PUBLIC, "country")
+          .classify(Classification.INTERNAL, "updated_at")
           .build();
 
   @Override

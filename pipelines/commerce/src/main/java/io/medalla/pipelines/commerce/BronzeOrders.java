@@ -1,6 +1,7 @@
 package io.medalla.pipelines.commerce;
 
 import io.medalla.api.BronzePipeline;
+import io.medalla.api.Classification;
 import io.medalla.api.FileSource;
 import io.medalla.api.PipelineSpec;
 
@@ -14,6 +15,9 @@ public final class BronzeOrders extends BronzePipeline {
           .owner("commerce-data@medalla.dev")
           .description("Order change events from the commerce database, as landed.")
           .source(FileSource.debezium(LANDING_FOLDER, "order_id BIGINT"))
+          // The change images hold the order's customer id: found by erasure, typed in silver.
+          .classify("before", Classification.CONFIDENTIAL, "pii:customer_id")
+          .classify("after", Classification.CONFIDENTIAL, "pii:customer_id")
           .build();
 
   @Override

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Objective;
@@ -48,6 +49,14 @@ public final class GoldCustomerLifetimeValue extends GoldPipeline {
               Expect.satisfies("has_paid_orders", "orders > 0 AND refunded_orders <= orders")
                   .fail(),
               Expect.satisfies("ordered_dates", "first_order_date <= last_order_date").fail())
+          .inherit("customer_id", "currency", "country")
+          .classify(
+              Classification.CONFIDENTIAL,
+              "orders",
+              "refunded_orders",
+              "net_revenue",
+              "first_order_date",
+              "last_order_date")
           .objective(Objective.success(0.95))
           .objective(Objective.latency(Duration.ofMinutes(30), 0.9))
           .build();

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.round;
 
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Objective;
@@ -53,6 +54,17 @@ public final class GoldDailyRevenue extends GoldPipeline {
                       "net_revenue = gross_revenue - refunded_revenue AND net_revenue >= 0")
                   .fail(),
               Expect.meanShift("orders", 4.0).warn())
+          .inherit("order_date", "currency")
+          .classify(
+              Classification.CONFIDENTIAL,
+              "orders",
+              "pending_orders",
+              "cancelled_orders",
+              "refunded_orders",
+              "gross_revenue",
+              "refunded_revenue",
+              "net_revenue",
+              "average_order_value")
           .objective(Objective.freshness(Duration.ofHours(4), 0.99))
           .objective(Objective.success(0.99))
           .build();

@@ -2,6 +2,7 @@ package io.medalla.pipelines.commerce;
 
 import io.medalla.api.ChangeDataPipeline;
 import io.medalla.api.ChangeFeed;
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.PipelineSpec;
 
@@ -30,6 +31,8 @@ public final class SilverCustomers extends ChangeDataPipeline {
               Expect.unique("customer_id", "valid_from").fail(),
               Expect.complete("customer_id", "valid_from").fail(),
               Expect.matches("email", "^[^@\\s]+@[^@\\s]+$").quarantine())
+          .inherit("customer_id", "name", "email", "country", "updated_at")
+          .classify(Classification.INTERNAL, "valid_from", "valid_to", "is_current")
           .build();
 
   @Override

@@ -2,6 +2,7 @@ package io.medalla.pipelines.commerce;
 
 import io.medalla.api.ChangeDataPipeline;
 import io.medalla.api.ChangeFeed;
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.PipelineSpec;
 
@@ -31,6 +32,10 @@ public final class SilverOrders extends ChangeDataPipeline {
               Expect.values("status", STATUSES).fail(),
               Expect.values("currency", CURRENCIES).fail(),
               Expect.between("amount", 0, 1_000_000).fail())
+          .classify(Classification.INTERNAL, "order_id", "status", "created_at", "updated_at")
+          .classify("customer_id", Classification.PII, "pii:customer_id")
+          .classify(Classification.CONFIDENTIAL, "amount")
+          .classify(Classification.PUBLIC, "currency")
           .build();
 
   @Override

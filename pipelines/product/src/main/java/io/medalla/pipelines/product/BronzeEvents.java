@@ -1,6 +1,7 @@
 package io.medalla.pipelines.product;
 
 import io.medalla.api.BronzePipeline;
+import io.medalla.api.Classification;
 import io.medalla.api.FileSource;
 import io.medalla.api.PipelineSpec;
 
@@ -18,6 +19,10 @@ public final class BronzeEvents extends BronzePipeline {
                   LANDING_FOLDER,
                   "event_id STRING, user_id BIGINT, session_id STRING, event_type STRING,"
                       + " platform STRING, occurred_at STRING"))
+          .classify(Classification.INTERNAL, "event_id", "occurred_at")
+          .classify("user_id", Classification.PII, "pii:user_id")
+          .classify("session_id", Classification.PII, "pii:session_id")
+          .classify(Classification.PUBLIC, "event_type", "platform")
           .build();
 
   @Override

@@ -6,10 +6,12 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
+import io.medalla.api.Protection;
 import io.medalla.api.RunContext;
 import java.time.Duration;
 import org.apache.spark.sql.Dataset;
@@ -41,6 +43,9 @@ public final class GoldDailyActiveUsers extends GoldPipeline {
               Expect.values("platform", SilverEvents.PLATFORMS).fail(),
               Expect.satisfies("events_cover_users", "events >= active_users").fail(),
               Expect.meanShift("active_users", 4.0).warn())
+          .inherit("activity_date", "platform")
+          .classify(Classification.INTERNAL, "active_users", "events")
+          .protect(Protection.AGGREGATED, "active_users")
           .objective(Objective.freshness(Duration.ofHours(6), 0.95))
           .objective(Objective.success(0.99))
           .objective(Objective.latency(Duration.ofMinutes(15), 0.95))

@@ -7,10 +7,12 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
+import io.medalla.api.Protection;
 import io.medalla.api.RunContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +54,19 @@ public final class GoldDailyFunnel extends GoldPipeline {
                       "page_view_users >= add_to_cart_users AND add_to_cart_users >="
                           + " checkout_users AND checkout_users >= purchase_users")
                   .fail())
+          .inherit("activity_date", "platform")
+          .classify(
+              Classification.INTERNAL,
+              "page_view_users",
+              "add_to_cart_users",
+              "checkout_users",
+              "purchase_users")
+          .protect(
+              Protection.AGGREGATED,
+              "page_view_users",
+              "add_to_cart_users",
+              "checkout_users",
+              "purchase_users")
           .objective(Objective.freshness(Duration.ofHours(6), 0.95))
           .objective(Objective.success(0.98))
           .build();

@@ -9,10 +9,12 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.when;
 
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
+import io.medalla.api.Protection;
 import io.medalla.api.RunContext;
 import java.time.Duration;
 import org.apache.spark.sql.Dataset;
@@ -49,6 +51,13 @@ public final class GoldRollingActiveUsers extends GoldPipeline {
               Expect.satisfies("month_covers_week", "monthly_active_users >= weekly_active_users")
                   .fail(),
               Expect.meanShift("monthly_active_users", 4.0).warn())
+          .inherit("platform")
+          .classify(
+              Classification.INTERNAL,
+              "activity_date",
+              "weekly_active_users",
+              "monthly_active_users")
+          .protect(Protection.AGGREGATED, "weekly_active_users", "monthly_active_users")
           .objective(Objective.success(0.95))
           .build();
 

@@ -12,10 +12,12 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.trunc;
 
+import io.medalla.api.Classification;
 import io.medalla.api.Expect;
 import io.medalla.api.GoldPipeline;
 import io.medalla.api.Objective;
 import io.medalla.api.PipelineSpec;
+import io.medalla.api.Protection;
 import io.medalla.api.RunContext;
 import java.time.Duration;
 import org.apache.spark.sql.Column;
@@ -52,6 +54,15 @@ public final class GoldWeeklyRetention extends GoldPipeline {
                       "weeks_since_first > 0 OR active_users = cohort_users")
                   .fail(),
               Expect.between("retention_rate", 0, 1).fail())
+          .classify(
+              Classification.INTERNAL,
+              "cohort_week",
+              "weeks_since_first",
+              "cohort_users",
+              "active_users",
+              "retention_rate",
+              "observed_through")
+          .protect(Protection.AGGREGATED, "cohort_users", "active_users", "retention_rate")
           .objective(Objective.success(0.95))
           .build();
 

@@ -35,6 +35,17 @@ public final class SilverEvents extends SilverPipeline {
   static final String EVENT_DATE =
       "coalesce(to_date(to_timestamp(occurred_at)), to_date(_batch_id))";
 
+  /** The published columns, each classified as the bronze column it comes from. */
+  private static final List<String> COLUMNS =
+      List.of(
+          "event_id",
+          "user_id",
+          "session_id",
+          "event_type",
+          "platform",
+          "occurred_at",
+          "event_date");
+
   private static final PipelineSpec SPEC =
       PipelineSpec.builder("silver_product.events")
           .owner("product-analytics@medalla.dev")
@@ -59,6 +70,7 @@ public final class SilverEvents extends SilverPipeline {
               Expect.values("platform", PLATFORMS).quarantine(),
               Expect.rowCountChange(0.5, 2.0).warn(),
               Expect.nullRateDrift("session_id", 0.05).warn())
+          .inherit(COLUMNS.toArray(String[]::new))
           .build();
 
   @Override
@@ -74,17 +86,8 @@ public final class SilverEvents extends SilverPipeline {
             .withColumn("event_date", expr(EVENT_DATE))
             .withColumn("occurred_at", to_timestamp(col("occurred_at")))
             .where(context.inDates("event_date"));
-    List<String> columns =
-        new ArrayList<>(
-            List.of(
-                "event_id",
-                "user_id",
-                "session_id",
-                "event_type",
-                "platform",
-                "occurred_at",
-                "event_date",
-                "_ingested_at"));
+    List<String> columns = new ArrayList<>(COLUMNS);
+    columns.add("_ingested_at");
     // Where each event came from, so a quarantined one is traced to its file and line.
     columns.addAll(Columns.PROVENANCE);
     return typed.select(columns.stream().map(functions::col).toArray(Column[]::new));
