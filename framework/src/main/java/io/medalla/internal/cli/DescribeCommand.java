@@ -75,15 +75,13 @@ final class DescribeCommand implements Callable<Integer> {
               ? spark.read().format("delta").load(path)
               : spark.read().format("delta").option("versionAsOf", version).load(path);
       description.put("rows", data.count());
-      description.put(
-          "stored_owner",
-          DeltaTables.properties(spark, path).getOrDefault(DeltaPublisher.OWNER_PROPERTY, ""));
       Optional<Long> at = Optional.ofNullable(version);
+      Map<String, String> properties = TableMetadata.properties(spark, path, at);
+      description.put("stored_owner", properties.getOrDefault(DeltaPublisher.OWNER_PROPERTY, ""));
       description.put(
           "columns",
           columns(
-              TableMetadata.schema(spark, path, at),
-              TableAnnotations.fromProperties(TableMetadata.properties(spark, path, at))));
+              TableMetadata.schema(spark, path, at), TableAnnotations.fromProperties(properties)));
       description.put("versions", versions(DeltaTables.history(spark, path, HISTORY)));
     }
     description.put("recent_runs", recentRuns(context.runner().history().read(pipeline.name())));

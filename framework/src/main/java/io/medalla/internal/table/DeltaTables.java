@@ -110,10 +110,4 @@ public final class DeltaTables {
         .option("endingVersion", toVersion)
         .load(path);
   }
-
-  /** The table properties of the table at {@code path}. */
-  public static Map<String, String> properties(SparkSession spark, String path) {
-    Row detail = DeltaTable.forPath(spark, path).detail().select("properties").first();
-    return detail.isNullAt(0) ? Map.of() : detail.getJavaMap(0);
-  }
 }

@@ -21,10 +21,11 @@ import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
 import io.medalla.api.TableId;
-import io.medalla.internal.table.DeltaTables;
+import io.medalla.internal.table.TableMetadata;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,13 +61,13 @@ class TestTestWarehouse {
             "[1,null,2026-11-01T21:59:59Z,null]", "[2,Doe, Jane,2026-11-01T10:00:00Z,1.50]");
     assertThat(warehouse.table(table).columns()).contains("_run_id", "_updated_at");
     String path = warehouse.warehouse().path(TableId.parse(table));
-    assertThat(DeltaTables.properties(warehouse.spark(), path))
+    assertThat(TableMetadata.properties(warehouse.spark(), path, Optional.empty()))
         .containsEntry("delta.enableChangeDataFeed", "true");
 
     warehouse.given(table, "id BIGINT, name STRING", "3,Ann").append(table, "4,Bob");
 
     assertThat(warehouse.rows(table)).containsExactly("[3,Ann]", "[4,Bob]");
-    assertThat(DeltaTables.properties(warehouse.spark(), path))
+    assertThat(TableMetadata.properties(warehouse.spark(), path, Optional.empty()))
         .containsEntry("delta.enableChangeDataFeed", "true");
     assertThatThrownBy(() -> warehouse.given(table, "id BIGINT", "not-a-number"))
         .hasMessageContaining("Malformed");
