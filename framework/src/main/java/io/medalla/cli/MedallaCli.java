@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,6 +34,27 @@ public final class MedallaCli {
    */
   public static int execute(SparkSession spark, String... args) {
     return execute(args, Optional.of(spark));
+  }
+
+  /**
+   * The rows of {@code table} (a catalog name such as {@code silver_product.events}) as a role sees
+   * them, for notebooks and embedding code: each classified column in clear, masked, hashed,
+   * tokenized or null as the role's policy says. {@code options} are the command line's global
+   * options, such as {@code --warehouse DIR}, {@code --env prod} and {@code --role analyst}. A
+   * clear read of confidential or pii columns and a refusal are audited.
+   *
+   * @throws io.medalla.api.MedallaException with {@code PERMISSION_DENIED} naming the table, the
+   *     column's classification and the role when the role may not read it, {@code NOT_FOUND} for a
+   *     table the warehouse does not hold
+   * @since 0.3.0
+   */
+  public static Dataset<Row> read(SparkSession spark, String table, String... options) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    return MedallaCommand.read(
+        table,
+        options,
+        new CliEnvironment(System.getenv(), Path.of(""), out, err, Optional.of(spark)));
   }
 
   private static int execute(String[] args, Optional<SparkSession> spark) {

@@ -4,6 +4,7 @@ import io.medalla.api.Pipeline;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.ConfigLoader;
 import io.medalla.internal.config.MedallaSettings;
+import io.medalla.internal.governance.AuditLog;
 import io.medalla.internal.ops.Logging;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.run.PipelineRegistry;
@@ -103,6 +104,11 @@ final class CliContext {
         .findFirst()
         .map(found -> registry().downstreamOf(List.of(found)).stream().map(Pipeline::name).toList())
         .orElse(List.of());
+  }
+
+  /** Records {@code entries} in the audit log, unless {@code medalla.governance.audit} is off. */
+  void audit(AuditLog.Entry... entries) {
+    runner().audit().ifPresent(log -> log.append(List.of(entries)));
   }
 
   PipelineRunner runner() {

@@ -116,6 +116,8 @@ final class DescribeCommand implements Callable<Integer> {
                 column.put("classification", columnClass.level().id());
                 column.put("tags", List.copyOf(new java.util.TreeSet<>(columnClass.tags())));
               });
+      Optional.ofNullable(annotations.stored().get(field.name()))
+          .ifPresent(stored -> column.put("stored", stored.masking().id()));
       if (lineage) {
         column.put(
             "lineage",

@@ -38,6 +38,13 @@ final class GlobalOptions {
   Path configDirectory;
 
   @Option(
+      names = "--role",
+      scope = ScopeType.INHERIT,
+      paramLabel = "ROLE",
+      description = "Read as ROLE (default: owner, or MEDALLA_GOVERNANCE_ROLE).")
+  String role;
+
+  @Option(
       names = "--set",
       scope = ScopeType.INHERIT,
       paramLabel = "KEY=VALUE",
@@ -53,6 +60,9 @@ final class GlobalOptions {
     if (warehouse != null) {
       values.put(ConfigKeys.WAREHOUSE.path(), warehouse);
     }
+    if (role != null) {
+      values.put(ConfigKeys.GOVERNANCE_ROLE.path(), role);
+    }
     return values;
   }
 
@@ -62,6 +72,7 @@ final class GlobalOptions {
     settings.keySet().forEach(key -> origins.put(key, "--set " + key));
     origins.put(ConfigKeys.ENV.path(), "--env");
     origins.put(ConfigKeys.WAREHOUSE.path(), "--warehouse");
+    origins.put(ConfigKeys.GOVERNANCE_ROLE.path(), "--role");
     return origins;
   }
 }

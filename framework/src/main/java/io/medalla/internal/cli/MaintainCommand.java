@@ -5,10 +5,12 @@ import io.medalla.api.MedallaException;
 import io.medalla.api.Pipeline;
 import io.medalla.api.PipelineSpec;
 import io.medalla.internal.config.ConfigKeys;
+import io.medalla.internal.governance.AuditLog;
 import io.medalla.internal.quality.QualityStore;
 import io.medalla.internal.run.Backfill;
 import io.medalla.internal.run.RunLedger;
 import io.medalla.internal.run.WritePolicy;
+import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.TableMaintenance;
 import io.medalla.internal.table.Warehouse;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -81,6 +84,7 @@ final class MaintainCommand implements Callable<Integer> {
     WritePolicy policy = new WritePolicy(context.settings());
     String principal = spark.sparkContext().sparkUser();
     targets.forEach(target -> policy.checkWrite(target.name(), principal));
+    String commandId = "maintain-" + java.time.Instant.now();
     TableMaintenance maintenance =
         new TableMaintenance(spark, context.settings().get(ConfigKeys.VACUUM_RETENTION));
     List<Map<String, Object>> results = new ArrayList<>();
@@ -101,6 +105,18 @@ final class MaintainCommand implements Callable<Integer> {
         result.put("bytes_after", done.bytesAfter());
         result.put("files_vacuumed", done.filesVacuumed());
         result.put("duration_ms", done.millis());
+        context.audit(
+            new AuditLog.Entry(
+                AuditLog.Action.MAINTENANCE,
+                Optional.of(target.name()),
+                DeltaTables.latestCommit(spark, target.path()).map(DeltaCommit::version),
+                commandId,
+                principal,
+                context.runner().access().role(),
+                Map.of(
+                    "files_before", String.valueOf(done.filesBefore()),
+                    "files_after", String.valueOf(done.filesAfter()),
+                    "files_vacuumed", String.valueOf(done.filesVacuumed()))));
       } catch (MedallaException e) {
         throw e;
       } catch (RuntimeException e) {

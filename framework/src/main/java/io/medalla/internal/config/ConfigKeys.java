@@ -161,6 +161,44 @@ public final class ConfigKeys {
           ConfigType.BOOLEAN,
           "Whether a run refuses to publish a silver or gold column that is not classified"
               + " (validate always reports them).");
+  public static final ConfigKey<String> GOVERNANCE_ROLE =
+      new ConfigKey<>(
+          "medalla.governance.role",
+          ConfigType.STRING,
+          "The role this process reads as (--role): one of medalla.governance.roles. Pipelines"
+              + " read their inputs, and export and read return tables, as this role sees them.");
+  public static final ConfigKey<Map<String, RoleGrant>> GOVERNANCE_ROLES =
+      new ConfigKey<>(
+          "medalla.governance.roles",
+          RoleGrant.CONFIG_TYPE,
+          "Read permissions by role: ROLE.read = tables it may read (catalog names, `*`"
+              + " patterns), ROLE.clear = classifications it reads in clear, ROLE.show.CLASS ="
+              + " how it sees another classification (mask, hash, token or null); see Read"
+              + " permissions.");
+  public static final ConfigKey<Map<String, String>> GOVERNANCE_STORED =
+      new ConfigKey<>(
+          "medalla.governance.stored",
+          ConfigType.STRING_MAP,
+          "How each classification is stored at rest: CLASS = clear, mask, hash, token or null"
+              + " (default clear), e.g. pii = token.");
+  public static final ConfigKey<Secret> GOVERNANCE_HASH_SALT =
+      new ConfigKey<>(
+          "medalla.governance.hash-salt",
+          ConfigType.SECRET,
+          "Salt of the hash policy; required when a policy hashes. A secret: env:NAME or"
+              + " file:/path.");
+  public static final ConfigKey<Secret> GOVERNANCE_TOKEN_KEY =
+      new ConfigKey<>(
+          "medalla.governance.token-key",
+          ConfigType.SECRET,
+          "Key of the token policy (AES-256 is derived from it); required when a policy"
+              + " tokenizes. A secret: env:NAME or file:/path.");
+  public static final ConfigKey<Boolean> GOVERNANCE_AUDIT =
+      new ConfigKey<>(
+          "medalla.governance.audit",
+          ConfigType.BOOLEAN,
+          "Whether commits, maintenance, erasures, clear reads of confidential and pii columns"
+              + " and refused reads are written to the audit log (_ops/audit).");
   public static final ConfigKey<String> WRITE_PRINCIPAL =
       new ConfigKey<>(
           "medalla.security.write-principal",
@@ -254,6 +292,12 @@ public final class ConfigKeys {
           LINEAGE_HTTP_API_KEY,
           LINEAGE_HTTP_TIMEOUT,
           GOVERNANCE_REQUIRE_CLASSIFICATION,
+          GOVERNANCE_ROLE,
+          GOVERNANCE_ROLES,
+          GOVERNANCE_STORED,
+          GOVERNANCE_HASH_SALT,
+          GOVERNANCE_TOKEN_KEY,
+          GOVERNANCE_AUDIT,
           WRITE_PRINCIPAL,
           COMMIT_MAX_RETRIES,
           COMMIT_INITIAL_BACKOFF,

@@ -71,6 +71,25 @@ public final class MedallaSettings {
     return requireNonNull(secret, "secret is null").reveal(environment);
   }
 
+  /**
+   * The SHA-256 of every key's value (secrets by their reference, never their value), as hex: equal
+   * for two processes configured alike, whatever the files and variables that set them.
+   */
+  public String fingerprint() {
+    StringBuilder text = new StringBuilder();
+    for (ConfigKey<?> key : ConfigKeys.ALL) {
+      text.append(key.path()).append('=').append(values.get(key)).append('\n');
+    }
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+    }
+  }
+
   /** A copy with other values for some keys, for tests and programmatic runs. */
   public MedallaSettings with(Map<ConfigKey<?>, Object> overrides) {
     Map<ConfigKey<?>, Object> merged = new java.util.HashMap<>(values);

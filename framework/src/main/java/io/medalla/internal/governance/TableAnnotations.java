@@ -25,17 +25,21 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
- * What a table stores about its columns: each column's classification and tags, and the input
- * columns it is computed from. Kept as table properties ({@code medalla.classification.<column>},
- * {@code medalla.tags.<column>}, {@code medalla.lineage.<column>}), so Delta versions them with the
- * table, and as column metadata ({@value #CLASSIFICATION_FIELD}, {@value #TAGS_FIELD}) for catalogs
- * that read the schema.
+ * What a table stores about its columns: each column's classification and tags, the input columns
+ * it is computed from, and how a protected column is stored. Kept as table properties ({@code
+ * medalla.classification.<column>}, {@code medalla.tags.<column>}, {@code
+ * medalla.lineage.<column>}, {@code medalla.stored.<column>}), so Delta versions them with the
+ * table, and as column metadata ({@value #CLASSIFICATION_FIELD}, {@value #TAGS_FIELD}, {@value
+ * #STORED_FIELD}) for readers and catalogs that read the schema.
  *
  * @param classes the classified columns
  * @param lineage the traced columns' input columns
+ * @param stored the columns protected at rest
  */
 public record TableAnnotations(
-    Map<String, ColumnClass> classes, Map<String, SortedSet<Origin>> lineage) {
+    Map<String, ColumnClass> classes,
+    Map<String, SortedSet<Origin>> lineage,
+    Map<String, StoredAs> stored) {
   /** Nothing known about the columns. */
   public static final TableAnnotations NONE = new TableAnnotations(Map.of(), Map.of());
 
@@ -45,15 +49,31 @@ public record TableAnnotations(
   /** The column metadata field holding the tags. */
   public static final String TAGS_FIELD = "medalla.tags";
 
+  /** The column metadata field saying how a protected column is stored. */
+  public static final String STORED_FIELD = "medalla.stored";
+
   private static final String CLASSIFICATION_PREFIX = "medalla.classification.";
   private static final String TAGS_PREFIX = "medalla.tags.";
   private static final String LINEAGE_PREFIX = "medalla.lineage.";
+  private static final String STORED_PREFIX = "medalla.stored.";
 
   public TableAnnotations {
     classes = Map.copyOf(new TreeMap<>(classes));
+    stored = Map.copyOf(stored);
     Map<String, SortedSet<Origin>> copied = new TreeMap<>();
     lineage.forEach((column, origins) -> copied.put(column, new TreeSet<>(origins)));
     lineage = java.util.Collections.unmodifiableMap(copied);
+  }
+
+  /** Annotations of columns none of which is protected at rest. */
+  public TableAnnotations(
+      Map<String, ColumnClass> classes, Map<String, SortedSet<Origin>> lineage) {
+    this(classes, lineage, Map.of());
+  }
+
+  /** These annotations with {@code stored} as the columns protected at rest. */
+  public TableAnnotations withStored(Map<String, StoredAs> stored) {
+    return new TableAnnotations(classes, lineage, stored);
   }
 
   /** The classification of {@code column}, if it has one. */
@@ -85,6 +105,7 @@ public record TableAnnotations(
             properties.put(
                 LINEAGE_PREFIX + column,
                 origins.stream().map(Origin::toString).collect(Collectors.joining(","))));
+    stored.forEach((column, storedAs) -> properties.put(STORED_PREFIX + column, storedAs.id()));
     return properties;
   }
 
@@ -92,13 +113,15 @@ public record TableAnnotations(
   public static boolean isAnnotation(String name) {
     return name.startsWith(CLASSIFICATION_PREFIX)
         || name.startsWith(TAGS_PREFIX)
-        || name.startsWith(LINEAGE_PREFIX);
+        || name.startsWith(LINEAGE_PREFIX)
+        || name.startsWith(STORED_PREFIX);
   }
 
   /** The annotations stored in a table's {@code properties}. */
   public static TableAnnotations fromProperties(Map<String, String> properties) {
     Map<String, ColumnClass> classes = new TreeMap<>();
     Map<String, SortedSet<Origin>> lineage = new TreeMap<>();
+    Map<String, StoredAs> stored = new TreeMap<>();
     properties.forEach(
         (name, value) -> {
           if (name.startsWith(CLASSIFICATION_PREFIX)) {
@@ -120,9 +143,11 @@ public record TableAnnotations(
                       origin.substring(tableEnd + 1)));
             }
             lineage.put(name.substring(LINEAGE_PREFIX.length()), origins);
+          } else if (name.startsWith(STORED_PREFIX)) {
+            stored.put(name.substring(STORED_PREFIX.length()), StoredAs.parse(value));
           }
         });
-    return new TableAnnotations(classes, lineage);
+    return new TableAnnotations(classes, lineage, stored);
   }
 
   /**
@@ -143,7 +168,7 @@ public record TableAnnotations(
 
   /** {@code rows} with each classified column's classification in its metadata. */
   public Dataset<Row> applyTo(Dataset<Row> rows) {
-    if (classes.isEmpty()) {
+    if (classes.isEmpty() && stored.isEmpty()) {
       return rows;
     }
     return rows.select(
@@ -151,7 +176,7 @@ public record TableAnnotations(
             .map(
                 field -> {
                   Column column = functions.col(Columns.quoted(field.name()));
-                  return classes.containsKey(field.name())
+                  return classes.containsKey(field.name()) || stored.containsKey(field.name())
                       ? column.as(field.name(), annotate(field).metadata())
                       : column;
                 })
@@ -164,19 +189,24 @@ public record TableAnnotations(
         Arrays.stream(schema.fields()).map(this::annotate).toArray(StructField[]::new));
   }
 
-  private StructField annotate(StructField field) {
+  /** {@code field} with its classification, tags and stored form in its metadata. */
+  public StructField annotate(StructField field) {
     ColumnClass columnClass = classes.get(field.name());
+    StoredAs storedAs = stored.get(field.name());
     Metadata existing = field.metadata();
     if (columnClass == null
+        && storedAs == null
         && !existing.contains(CLASSIFICATION_FIELD)
-        && !existing.contains(TAGS_FIELD)) {
+        && !existing.contains(TAGS_FIELD)
+        && !existing.contains(STORED_FIELD)) {
       return field;
     }
     MetadataBuilder metadata =
         new MetadataBuilder()
             .withMetadata(existing)
             .remove(CLASSIFICATION_FIELD)
-            .remove(TAGS_FIELD);
+            .remove(TAGS_FIELD)
+            .remove(STORED_FIELD);
     // Spark's own markers, such as the __dataset_id of a column taken from a Dataset, are not
     // the table's.
     JavaConverters.mapAsJavaMap(existing.map()).keySet().stream()
@@ -189,6 +219,9 @@ public record TableAnnotations(
         metadata.putStringArray(
             TAGS_FIELD, new TreeSet<>(columnClass.tags()).toArray(String[]::new));
       }
+    }
+    if (storedAs != null) {
+      metadata.putString(STORED_FIELD, storedAs.id());
     }
     return new StructField(field.name(), field.dataType(), field.nullable(), metadata.build());
   }

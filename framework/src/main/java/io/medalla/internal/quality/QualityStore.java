@@ -223,6 +223,9 @@ public final class QualityStore {
   }
 
   /** The schema of quarantine tables. */
+  /** The quarantine's columns holding a whole record: its JSON and its raw text. */
+  public static final String[] RECORD_COLUMNS = {"record", "raw_record"};
+
   public static final StructType QUARANTINE_SCHEMA =
       StructType.fromDDL(
           "run_id STRING, logical_date DATE, failed_rules ARRAY<STRING>, record STRING,"

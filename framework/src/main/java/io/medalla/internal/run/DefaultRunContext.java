@@ -10,6 +10,7 @@ import io.medalla.api.RunContext;
 import io.medalla.api.RunMode;
 import io.medalla.api.TableId;
 import io.medalla.internal.cdc.ChangeResolver;
+import io.medalla.internal.governance.AccessPolicy;
 import io.medalla.internal.lineage.LineageFacts;
 import io.medalla.internal.table.DeltaTables;
 import io.medalla.internal.table.Warehouse;
@@ -22,39 +23,42 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** The run context handed to a transformation. Reads are limited to the spec's inputs. */
+/**
+ * The run context handed to a transformation. Reads are limited to the spec's inputs, and return
+ * them as the run's role sees them.
+ */
 final class DefaultRunContext implements RunContext {
   private final SparkSession spark;
   private final Warehouse warehouse;
+  private final RunState run;
   private final PipelineSpec spec;
-  private final String runId;
   private final RunPlan plan;
   private final String environment;
   private final RunPlanner planner;
   private final LineageFacts lineage;
+  private final AccessPolicy access;
 
   DefaultRunContext(
       SparkSession spark,
       Warehouse warehouse,
-      PipelineSpec spec,
-      String runId,
-      RunPlan plan,
+      RunState run,
       String environment,
       RunPlanner planner,
-      LineageFacts lineage) {
+      AccessPolicy access) {
     this.spark = spark;
     this.warehouse = warehouse;
-    this.spec = spec;
-    this.runId = runId;
-    this.plan = plan;
+    this.run = run;
+    this.spec = run.spec();
+    this.plan = run.plan().orElseThrow();
     this.environment = environment;
     this.planner = planner;
-    this.lineage = lineage;
+    this.lineage = run.lineage();
+    this.access = access;
   }
 
   @Override
   public String runId() {
-    return runId;
+    return run.runId();
   }
 
   @Override
@@ -88,12 +92,14 @@ final class DefaultRunContext implements RunContext {
                         "Cannot resolve changes in pipeline %s: its spec declares no change feed;"
                             + " add changes(ChangeFeed.debezium(...))",
                         spec.pipelineName()));
-    Dataset<Row> bronze = read(feed.input());
+    TableId input = feed.input();
+    Dataset<Row> stored = pinned(input);
+    Dataset<Row> bronze = viewed(input, stored);
     lineage.read(
-        feed.input(),
+        input,
         new LineageFacts.InputRead(
-            bronze.schema(), LineageFacts.ReadKind.CHANGE_EVENTS, processedFrom(feed.input())));
-    return ChangeResolver.resolve(spec, bronze, newEvents(feed.input(), bronze));
+            bronze.schema(), LineageFacts.ReadKind.CHANGE_EVENTS, processedFrom(input)));
+    return ChangeResolver.resolve(spec, bronze, viewed(input, newEvents(input, stored)));
   }
 
   /**
@@ -127,6 +133,29 @@ final class DefaultRunContext implements RunContext {
 
   @Override
   public Dataset<Row> read(TableId input) {
+    Dataset<Row> table = pinned(input);
+    boolean changesOnly = plan.mode() == RunMode.INCREMENTAL && spec.insertOnly();
+    lineage.read(
+        input,
+        changesOnly
+            ? new LineageFacts.InputRead(
+                table.schema(), LineageFacts.ReadKind.CHANGE_FEED, processedFrom(input))
+            : new LineageFacts.InputRead(
+                table.schema(), LineageFacts.ReadKind.SNAPSHOT, Optional.empty()));
+    return viewed(input, changesOnly ? insertedSinceProcessed(input, table) : table);
+  }
+
+  /** {@code stored} rows of {@code input} as the run's role sees them; clear reads recorded. */
+  private Dataset<Row> viewed(TableId input, Dataset<Row> stored) {
+    AccessPolicy.Read read = access.read(input, stored);
+    if (!read.clearSensitive().isEmpty()) {
+      run.readInClear(input, read.clearSensitive());
+    }
+    return read.rows();
+  }
+
+  /** The declared input {@code input} as stored, at the version pinned at planning. */
+  private Dataset<Row> pinned(TableId input) {
     if (!spec.inputs().contains(input)) {
       throw new MedallaException(
           ErrorCode.INVALID_PIPELINE,
@@ -141,16 +170,7 @@ final class DefaultRunContext implements RunContext {
       throw planner.inputMissing(spec, input);
     }
     // The version pinned at planning: what the run reads is what the ledger records.
-    Dataset<Row> table = planner.read(input, version);
-    boolean changesOnly = plan.mode() == RunMode.INCREMENTAL && spec.insertOnly();
-    lineage.read(
-        input,
-        changesOnly
-            ? new LineageFacts.InputRead(
-                table.schema(), LineageFacts.ReadKind.CHANGE_FEED, processedFrom(input))
-            : new LineageFacts.InputRead(
-                table.schema(), LineageFacts.ReadKind.SNAPSHOT, Optional.empty()));
-    return changesOnly ? insertedSinceProcessed(input, table) : table;
+    return planner.read(input, version);
   }
 
   /** The first version of {@code input} an incremental run has not processed yet. */

@@ -31,6 +31,8 @@ import io.medalla.api.WriteMode;
 import io.medalla.internal.config.ConfigKeys;
 import io.medalla.internal.config.MedallaSettings;
 import io.medalla.internal.config.Redaction;
+import io.medalla.internal.governance.AccessPolicy;
+import io.medalla.internal.governance.AuditLog;
 import io.medalla.internal.governance.ColumnClassifier;
 import io.medalla.internal.governance.TableAnnotations;
 import io.medalla.internal.ingest.FileReader;
@@ -73,6 +75,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -114,6 +117,8 @@ public final class PipelineRunner {
   private final RunHistory history;
   private final RunReports reports;
   private final Optional<LineageEmitter> lineage;
+  private final AccessPolicy access;
+  private final Optional<AuditLog> audit;
 
   public PipelineRunner(SparkSession spark, MedallaSettings settings) {
     this.spark = requireNonNull(spark, "spark is null");
@@ -139,6 +144,21 @@ public final class PipelineRunner {
             Math.max(RunHistory.KEPT_AT_LEAST, settings.get(ConfigKeys.METRICS_HISTORY_RUNS)));
     this.reports = new RunReports(history, settings, alerts);
     this.lineage = LineageEmitter.fromSettings(settings, this::location);
+    this.access = AccessPolicy.fromSettings(settings);
+    this.audit =
+        settings.get(ConfigKeys.GOVERNANCE_AUDIT)
+            ? Optional.of(new AuditLog(spark, warehouse.opsPath(AuditLog.TABLE_NAME), commits))
+            : Optional.empty();
+  }
+
+  /** The environment's storage and read policies, as this process's role. */
+  public AccessPolicy access() {
+    return access;
+  }
+
+  /** The audit log, unless {@code medalla.governance.audit} is off. */
+  public Optional<AuditLog> audit() {
+    return audit;
   }
 
   /** The session this runner runs in. */
@@ -212,18 +232,10 @@ public final class PipelineRunner {
           "Run {} SKIPPED: nothing new in the inputs of {}",
           run.runId(),
           run.spec().pipelineName());
-      return record(run, RunStatus.SKIPPED);
+      return record(run, RunStatus.SKIPPED, Optional.empty());
     }
     DefaultRunContext context =
-        new DefaultRunContext(
-            spark,
-            warehouse,
-            run.spec(),
-            run.runId(),
-            plan,
-            settings.environment(),
-            planner,
-            run.lineage());
+        new DefaultRunContext(spark, warehouse, run, settings.environment(), planner, access);
     Transformed transformed = transform(run, pipeline, context, read(run, pipeline));
     Dataset<Row> conformed = conform(run, transformed.output());
     if (transformed.checks().isEmpty()
@@ -279,6 +291,7 @@ public final class PipelineRunner {
     writePolicy.checkWrite(run.spec(), run.principal());
     RunRecord running = run.running();
     ledger.start(running);
+    run.markStarted();
     lineage.ifPresent(emitter -> emitter.started(run.spec(), running, run.lineage()));
     listeners.started(running);
   }
@@ -341,7 +354,7 @@ public final class PipelineRunner {
    */
   private void classify(RunState run, Dataset<Row> output) {
     Map<TableId, TableAnnotations> inputs = new HashMap<>();
-    run.annotated(
+    TableAnnotations resolved =
         ColumnClassifier.resolve(
             run.spec(),
             output.schema(),
@@ -353,7 +366,18 @@ public final class PipelineRunner {
                         TableAnnotations.fromProperties(
                             TableMetadata.properties(
                                 spark, warehouse.path(input), Optional.empty()))),
-            settings.get(ConfigKeys.GOVERNANCE_REQUIRE_CLASSIFICATION)));
+            settings.get(ConfigKeys.GOVERNANCE_REQUIRE_CLASSIFICATION));
+    TableAnnotations stored = access.storage(resolved, Arrays.asList(output.schema().fields()));
+    RunPlan plan = run.plan().orElseThrow();
+    if (plan.outputVersion().isPresent() && plan.scope() != DeltaPublisher.Scope.TABLE) {
+      AccessPolicy.checkStorageUnchanged(
+          run.spec().output(),
+          TableAnnotations.fromProperties(
+              TableMetadata.properties(
+                  spark, warehouse.path(run.spec().output()), plan.outputVersion())),
+          stored);
+    }
+    run.annotated(stored);
   }
 
   /** Conform: the output in its layer's shape, later copies of a key marked. */
@@ -491,7 +515,7 @@ public final class PipelineRunner {
   private Optional<StagedWrite> stage(RunState run, Dataset<Row> conformed, Dataset<Row> rows) {
     PipelineSpec spec = run.spec();
     try {
-      return publisher.stage(spark, target(run), Provenance.published(spec.output().layer(), rows));
+      return publisher.stage(spark, target(run), stored(run, rows));
     } catch (Exception e) { // Spark throws checked exceptions undeclared
       if (spec.partitionColumn().isPresent()) {
         List<Column> counts = partitionCounts(run);
@@ -658,8 +682,12 @@ public final class PipelineRunner {
 
   /** One commit of {@code rows}, as the plan scoped it. */
   private DeltaPublisher.Published commit(RunState run, Dataset<Row> rows) {
-    return publisher.publish(
-        spark, target(run), Provenance.published(run.spec().output().layer(), rows));
+    return publisher.publish(spark, target(run), stored(run, rows));
+  }
+
+  /** The rows a run publishes, in their layer's shape and protected as the policy says. */
+  private Dataset<Row> stored(RunState run, Dataset<Row> rows) {
+    return access.store(Provenance.published(run.spec().output().layer(), rows), run.annotations());
   }
 
   /** Where and how the run publishes, as planned. */
@@ -688,7 +716,11 @@ public final class PipelineRunner {
         run.runId(),
         plan.dates(),
         plan.scope() == DeltaPublisher.Scope.NEW_KEYS,
-        verdict.quarantined());
+        verdict
+            .quarantined()
+            .map(
+                records ->
+                    access.storeRecords(records, run.annotations(), QualityStore.RECORD_COLUMNS)));
     qualityStore.recordMetrics(run.runId(), spec.output(), run.logicalDate(), verdict.metrics());
   }
 
@@ -699,7 +731,8 @@ public final class PipelineRunner {
     if (published.commit().isPresent()) {
       storeAnnotations(run);
     }
-    RunResult result = record(run, status);
+    RunResult result =
+        record(run, status, published.commit().map(commit -> published.tableVersion()));
     LOG.info(
         "Run {} {}: read {} rows, wrote {} rows, quarantined {}, {} at version {} in {} ms",
         run.runId(),
@@ -729,13 +762,14 @@ public final class PipelineRunner {
     }
   }
 
-  /** Records the end of a run that ended without an error. */
-  private RunResult record(RunState run, RunStatus status) {
+  /** Records the end of a run that ended without an error and committed {@code committed}. */
+  private RunResult record(RunState run, RunStatus status, Optional<Long> committed) {
     step(run, "record");
     RunRecord record = run.ended(status);
     RunMetrics metrics = metrics(run);
     ledger.end(record, metrics);
     RunResult result = new RunResult(record, metrics, Optional.empty(), Optional.empty());
+    audit(run, result, committed);
     reports.ended(result, lineageEnded(run, result));
     listeners.ended(result);
     return result;
@@ -769,7 +803,8 @@ public final class PipelineRunner {
         message,
         System.lineSeparator(),
         Redaction.redact(stackTrace(error)));
-    boolean refused = code == ErrorCode.PERMISSION_DENIED;
+    // Refused by the write policy: the run may write nothing, not even to the framework's tables.
+    boolean refused = code == ErrorCode.PERMISSION_DENIED && !run.started();
     if (refused) {
       LOG.warn("Run {} refused: nothing was written, not even its ledger row", run.runId());
     } else {
@@ -795,10 +830,75 @@ public final class PipelineRunner {
             Alert.Level.ERROR));
     RunResult result = new RunResult(record, metrics, Optional.of(code), Optional.of(error));
     if (!refused) {
+      audit(run, result, Optional.empty());
       reports.ended(result, lineageEnded(run, result));
     }
     listeners.ended(result);
     return result;
+  }
+
+  /**
+   * Audit: the run's end with its configuration's fingerprint, its commit, the inputs it read
+   * sensitive columns of in clear, and an access it was refused. A log that cannot be written is
+   * reported, not the run's failure: its output is committed by then.
+   */
+  private void audit(RunState run, RunResult result, Optional<Long> committed) {
+    if (audit.isEmpty()) {
+      return;
+    }
+    RunRecord record = result.record();
+    Optional<String> output = Optional.of(run.spec().output().catalogName());
+    List<AuditLog.Entry> entries = new ArrayList<>();
+    run.readInClear()
+        .forEach(
+            (input, columns) ->
+                entries.add(
+                    auditEntry(
+                        run,
+                        AuditLog.Action.CLEAR_READ,
+                        Optional.of(input.catalogName()),
+                        Optional.ofNullable(record.inputVersions().get(input.catalogName())),
+                        Map.of("columns", String.join(",", columns)))));
+    committed.ifPresent(
+        version ->
+            entries.add(
+                auditEntry(
+                    run,
+                    AuditLog.Action.COMMIT,
+                    output,
+                    committed,
+                    Map.of("rows_written", Long.toString(record.rowsWritten())))));
+    if (result.errorCode().filter(ErrorCode.PERMISSION_DENIED::equals).isPresent()) {
+      entries.add(
+          auditEntry(
+              run,
+              AuditLog.Action.REFUSED,
+              output,
+              Optional.empty(),
+              Map.of("reason", record.errorMessage().orElse(""))));
+    }
+    Map<String, String> detail = new TreeMap<>();
+    detail.put("status", record.status().name());
+    detail.put("pipeline", record.pipeline());
+    detail.put("mode", record.mode().name());
+    detail.put("config_fingerprint", settings.fingerprint());
+    record.errorCode().ifPresent(code -> detail.put("error_code", code));
+    entries.add(auditEntry(run, AuditLog.Action.RUN, output, record.outputVersion(), detail));
+    try {
+      audit.get().append(entries);
+    } catch (Exception | LinkageError e) { // Delta's own errors, checked ones too
+      LOG.error("Cannot write the audit entries of run {}", run.runId(), e);
+    }
+  }
+
+  private AuditLog.Entry auditEntry(
+      RunState run,
+      AuditLog.Action action,
+      Optional<String> table,
+      Optional<Long> version,
+      Map<String, String> detail) {
+    return new AuditLog.Entry(
+        action, table, version, run.runId(), run.principal(), access.role(), detail);
   }
 
   /** Sends the ended run's lineage; returns how many of its events could not be sent. */

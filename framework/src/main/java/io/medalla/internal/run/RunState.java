@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * One run as the runner's steps learn about it: its identity, then its plan, counts and published
@@ -43,6 +45,8 @@ final class RunState {
   private Instant stepStartedAt;
   private final LineageFacts lineage = new LineageFacts();
   private TableAnnotations annotations = TableAnnotations.NONE;
+  private final Map<TableId, SortedSet<String>> readInClear = new LinkedHashMap<>();
+  private boolean started;
 
   RunState(
       String runId,
@@ -82,6 +86,24 @@ final class RunState {
 
   void annotated(TableAnnotations annotations) {
     this.annotations = annotations;
+  }
+
+  /** Whether the run's start is in the ledger: the write policy let it write. */
+  boolean started() {
+    return started;
+  }
+
+  void markStarted() {
+    started = true;
+  }
+
+  /** The confidential and pii columns of each input the run read in clear. */
+  Map<TableId, SortedSet<String>> readInClear() {
+    return readInClear;
+  }
+
+  void readInClear(TableId input, SortedSet<String> columns) {
+    readInClear.computeIfAbsent(input, table -> new TreeSet<>()).addAll(columns);
   }
 
   /** What the run's lineage events say beyond its ledger row. */

@@ -80,7 +80,7 @@ public final class TableMaintenance {
    * Deletes the files older than the retention that no kept version references, and empty
    * directories; the number of files.
    */
-  private long vacuum(String table, String path) {
+  public long vacuum(String table, String path) {
     double hours = vacuumRetention.toMillis() / 3_600_000.0;
     String statement =
         String.format("VACUUM delta.`%s` RETAIN %s HOURS", path.replace("`", "``"), hours);

@@ -63,6 +63,20 @@ class TestConfigLoader {
     expected.put(ConfigKeys.SLO_WINDOW, Optional.of(Duration.ofDays(28)));
     expected.put(ConfigKeys.LINEAGE_TRANSPORT, Optional.of("none"));
     expected.put(ConfigKeys.GOVERNANCE_REQUIRE_CLASSIFICATION, Optional.of(false));
+    expected.put(ConfigKeys.GOVERNANCE_ROLE, Optional.of("owner"));
+    expected.put(
+        ConfigKeys.GOVERNANCE_ROLES,
+        Optional.of(
+            Map.of(
+                "owner",
+                new RoleGrant(
+                    List.of("*"),
+                    List.of("public", "internal", "confidential", "pii"),
+                    Map.of()))));
+    expected.put(ConfigKeys.GOVERNANCE_STORED, Optional.of(Map.of()));
+    expected.put(ConfigKeys.GOVERNANCE_HASH_SALT, Optional.empty());
+    expected.put(ConfigKeys.GOVERNANCE_TOKEN_KEY, Optional.empty());
+    expected.put(ConfigKeys.GOVERNANCE_AUDIT, Optional.of(true));
     expected.put(ConfigKeys.LINEAGE_NAMESPACE, Optional.of("medalla"));
     expected.put(ConfigKeys.LINEAGE_FILE, Optional.empty());
     expected.put(ConfigKeys.LINEAGE_HTTP_URL, Optional.empty());

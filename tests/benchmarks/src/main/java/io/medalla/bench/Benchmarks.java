@@ -40,7 +40,10 @@ import picocli.CommandLine.Command;
  *       job doing the same work;
  *   <li>{@code observability [--scale N] [--days D] [--iterations K]}: runs of demo pipelines with
  *       OpenLineage events on against off, the events per run against OpenLineage's Spark listener
- *       on the same runs, and the cost of evaluating every objective.
+ *       on the same runs, and the cost of evaluating every objective;
+ *   <li>{@code protection [--rows N] [--iterations K] [--days D]}: a silver run with its pii stored
+ *       as tokens against the same in clear, reading it back in clear, and erasing one customer
+ *       from a D-day demo warehouse.
  * </ul>
  *
  * All use one {@code local[*]} session configured as the CLI configures it, in a temporary
@@ -58,7 +61,8 @@ import picocli.CommandLine.Command;
       DemoBenchmark.class,
       QualityBenchmark.class,
       ChangeBenchmark.class,
-      IncrementalBenchmark.class
+      IncrementalBenchmark.class,
+      ProtectionBenchmark.class
     })
 public final class Benchmarks implements Runnable {
   /** Runs the benchmark named by the first argument and exits with its status. */

@@ -184,9 +184,9 @@ final class QualityBenchmark implements Callable<Integer> {
             + " alternating which runs first, local[*] on %d cores%n%n",
         rows, iterations, Runtime.getRuntime().availableProcessors());
     System.out.printf("%-46s %10s %10s %10s%n", "", "median ms", "mean ms", "min ms");
-    printRows(timings, List.of(CHECKED_RUN, UNCHECKED_RUN));
+    timings.printRows(List.of(CHECKED_RUN, UNCHECKED_RUN));
     printDifference(timings, "gate overhead (checked - unchecked)", CHECKED_RUN, UNCHECKED_RUN);
-    printRatio(timings, "ratio checked / unchecked", CHECKED_RUN, UNCHECKED_RUN);
+    timings.printRatio("ratio checked / unchecked", CHECKED_RUN, UNCHECKED_RUN);
     double ratio = timings.median(CHECKED_RUN) / timings.median(UNCHECKED_RUN);
     System.out.printf(
         "median ratio %.2fx is %s the target of at most %.2fx%n",
@@ -196,13 +196,13 @@ final class QualityBenchmark implements Callable<Integer> {
         "%nDeequ on the cached candidate: Size, Completeness(user_id), Completeness(amount),"
             + " CountDistinct(id), Maximum(%s), Size where category not allowed%n",
         TS_SECONDS);
-    printRows(timings, List.of(ONE_PASS, PASS_PER_ANALYZER));
+    timings.printRows(List.of(ONE_PASS, PASS_PER_ANALYZER));
     printDifference(timings, "saved by the single pass", PASS_PER_ANALYZER, ONE_PASS);
-    printRatio(timings, "ratio per analyzer / single pass", PASS_PER_ANALYZER, ONE_PASS);
+    timings.printRatio("ratio per analyzer / single pass", PASS_PER_ANALYZER, ONE_PASS);
 
     System.out.printf(
         "%nGate parts, each timed on its own on the cached candidate (ms per call):%n");
-    printRows(timings, GATE_PARTS);
+    timings.printRows(GATE_PARTS);
   }
 
   /**
@@ -275,31 +275,12 @@ final class QualityBenchmark implements Callable<Integer> {
     }
   }
 
-  private static void printRows(Timings timings, List<String> names) {
-    for (String name : names) {
-      printRow(name, timings.median(name), timings.mean(name), timings.min(name));
-    }
-  }
-
   private static void printDifference(Timings timings, String label, String more, String less) {
-    printRow(
+    Timings.printRow(
         label,
         timings.median(more) - timings.median(less),
         timings.mean(more) - timings.mean(less),
         timings.min(more) - timings.min(less));
-  }
-
-  private static void printRatio(Timings timings, String label, String more, String less) {
-    System.out.printf(
-        "%-46s %9.2fx %9.2fx %9.2fx%n",
-        label,
-        timings.median(more) / timings.median(less),
-        timings.mean(more) / timings.mean(less),
-        timings.min(more) / timings.min(less));
-  }
-
-  private static void printRow(String name, double median, double mean, double min) {
-    System.out.printf("%-46s %10.1f %10.1f %10.1f%n", name, median, mean, min);
   }
 
   /**

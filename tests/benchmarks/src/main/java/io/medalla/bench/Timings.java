@@ -41,4 +41,23 @@ final class Timings {
   double mean(String name) {
     return samples.get(name).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
+
+  /** Prints the median, mean and minimum of each of {@code names}, one aligned row each. */
+  void printRows(List<String> names) {
+    for (String name : names) {
+      printRow(name, median(name), mean(name), min(name));
+    }
+  }
+
+  /** Prints {@code more} over {@code less} as ratios of their medians, means and minimums. */
+  void printRatio(String label, String more, String less) {
+    System.out.printf(
+        "%-46s %9.2fx %9.2fx %9.2fx%n",
+        label, median(more) / median(less), mean(more) / mean(less), min(more) / min(less));
+  }
+
+  /** Prints one aligned row of milliseconds. */
+  static void printRow(String name, double median, double mean, double min) {
+    System.out.printf("%-46s %10.1f %10.1f %10.1f%n", name, median, mean, min);
+  }
 }

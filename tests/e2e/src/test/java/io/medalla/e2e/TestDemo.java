@@ -151,6 +151,7 @@ class TestDemo {
                 .getAs("run_id"));
 
     assertDemoIsClassified(warehouse);
+    assertASubjectIsErasedFromEveryFile(warehousePath);
 
     CliRunner.Outcome quality =
         medalla(Map.of(), "quality", "silver_product.events", "--json", "--warehouse", warehouse);
@@ -271,6 +272,180 @@ class TestDemo {
                   .count())
           .as(table + " is classified when created and its classification does not churn")
           .isZero();
+    }
+  }
+
+  /**
+   * On a copy of the demo warehouse: a customer with a changed address (SCD2 history) and orders
+   * (change events) is erased; no data file holds their email after the purge, the aggregates are
+   * rebuilt, the erasure is audited and a second one finds nothing.
+   */
+  private void assertASubjectIsErasedFromEveryFile(Path demoWarehouse) throws Exception {
+    Path copy = directory.resolve("erasure/warehouse");
+    copyTree(demoWarehouse, copy);
+    String warehouse = copy.toString();
+    Dataset<Row> customers = table(copy, "silver/commerce/customers");
+    long customerId =
+        customers
+            .groupBy("customer_id")
+            .count()
+            .where(col("count").gt(1))
+            .join(
+                table(copy, "silver/commerce/orders").select("customer_id").distinct(),
+                "customer_id")
+            .orderBy("customer_id")
+            .first()
+            .getLong(0);
+    String email =
+        customers
+            .where(col("customer_id").equalTo(customerId))
+            .select("email")
+            .first()
+            .getString(0);
+    String subject = "pii:customer_id=" + customerId;
+    long ordersBefore =
+        table(copy, "silver/commerce/orders").where(col("customer_id").equalTo(customerId)).count();
+    assertThat(ordersBefore).as("the customer has orders").isPositive();
+    assertThat(dataFilesHolding(copy, email)).isNotEmpty();
+    long customersVersion =
+        SharedSpark.session()
+            .sql("DESCRIBE HISTORY delta.`" + warehouse + "/silver/commerce/customers`")
+            .agg(org.apache.spark.sql.functions.max("version"))
+            .first()
+            .getLong(0);
+
+    JsonNode dryRun =
+        JSON.readTree(
+            medalla(
+                    Map.of(),
+                    "erase",
+                    "--subject",
+                    subject,
+                    "--dry-run",
+                    "--json",
+                    "--warehouse",
+                    warehouse)
+                .out());
+    Map<String, Long> found = new java.util.TreeMap<>();
+    dryRun.get("tables").forEach(t -> found.put(t.get("table").asText(), t.get("rows").asLong()));
+    assertThat(found.get("silver_commerce.customers"))
+        .as("current and closed versions")
+        .isGreaterThan(1);
+    assertThat(found.get("silver_commerce.orders")).isEqualTo(ordersBefore);
+    assertThat(found.get("bronze_commerce.orders")).as("change events").isPositive();
+    assertThat(found.get("bronze_commerce.customers")).isPositive();
+    assertThat(found.get("gold_commerce.customer_lifetime_value")).isEqualTo(1);
+    assertThat(dataFilesHolding(copy, email)).as("a dry run changes nothing").isNotEmpty();
+
+    CliRunner.Outcome erased =
+        medalla(
+            Map.of(),
+            "erase",
+            "--subject",
+            subject,
+            "--vacuum-retention",
+            "0h",
+            "--json",
+            "--warehouse",
+            warehouse);
+    assertThat(erased.status()).as(erased.err()).isZero();
+    JsonNode report = JSON.readTree(erased.out());
+    assertThat(report.get("purged").asBoolean()).isTrue();
+    assertThat(report.get("rebuilt").findValuesAsText("pipeline"))
+        .contains("gold_commerce.daily_revenue");
+    assertThat(report.get("rebuilt").findValuesAsText("status")).containsOnly("SUCCEEDED");
+    assertThat(dataFilesHolding(copy, email)).as("data files holding the erased email").isEmpty();
+    assertThat(
+            table(copy, "silver/commerce/orders")
+                .where(col("customer_id").equalTo(customerId))
+                .count())
+        .isZero();
+    assertThat(
+            table(copy, "bronze/commerce/orders")
+                .where(
+                    org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .get_json_object(col("after"), "$.customer_id")
+                        .equalTo(String.valueOf(customerId)))
+                .count())
+        .isZero();
+    boolean timeTravelReturnsTheSubject;
+    try {
+      timeTravelReturnsTheSubject =
+          SharedSpark.session()
+                  .read()
+                  .format("delta")
+                  .option("versionAsOf", customersVersion)
+                  .load(warehouse + "/silver/commerce/customers")
+                  .where(col("customer_id").equalTo(customerId))
+                  .count()
+              > 0;
+    } catch (Exception e) { // the version's files were purged
+      timeTravelReturnsTheSubject = false;
+    }
+    assertThat(timeTravelReturnsTheSubject).as("time travel to before the erasure").isFalse();
+
+    JsonNode again =
+        JSON.readTree(
+            medalla(Map.of(), "erase", "--subject", subject, "--json", "--warehouse", warehouse)
+                .out());
+    assertThat(again.get("tables").findValuesAsText("rows")).containsOnly("0");
+    assertThat(again.get("rebuilt")).isEmpty();
+
+    CliRunner.Outcome audit =
+        medalla(Map.of(), "audit", "--action", "erasure", "--json", "--warehouse", warehouse);
+    String digest =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(subject.getBytes(StandardCharsets.UTF_8)));
+    JsonNode entries = JSON.readTree(audit.out());
+    assertThat(entries.findValuesAsText("table"))
+        .contains("silver_commerce.customers", "silver_commerce.orders", "bronze_commerce.orders");
+    assertThat(entries.findValuesAsText("subject_digest")).containsOnly(digest);
+    assertThat(audit.out()).doesNotContain(email);
+    assertThat(medalla(Map.of(), "audit", "verify", "--warehouse", warehouse).status()).isZero();
+  }
+
+  /** The data files (Parquet, outside the landing folder and the logs) whose values hold text. */
+  private static List<Path> dataFilesHolding(Path warehouse, String text) throws Exception {
+    List<Path> holding = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(warehouse)) {
+      for (Path file :
+          files
+              .filter(path -> path.toString().endsWith(".parquet"))
+              .filter(path -> !path.startsWith(warehouse.resolve("_landing")))
+              .filter(path -> !path.toString().contains("_delta_log"))
+              .toList()) {
+        try (org.apache.parquet.hadoop.ParquetReader<org.apache.parquet.example.data.Group> reader =
+            org.apache.parquet.hadoop.ParquetReader.builder(
+                    new org.apache.parquet.hadoop.example.GroupReadSupport(),
+                    new org.apache.hadoop.fs.Path(file.toUri()))
+                .build()) {
+          for (var group = reader.read(); group != null; group = reader.read()) {
+            if (group.toString().contains(text)) {
+              holding.add(warehouse.relativize(file));
+              break;
+            }
+          }
+        }
+      }
+    }
+    return holding;
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (java.nio.file.Files.isDirectory(path)) {
+          java.nio.file.Files.createDirectories(target);
+        } else {
+          java.nio.file.Files.copy(path, target);
+        }
+      }
     }
   }
 

@@ -41,7 +41,10 @@ class TestCommandLine {
         "report",
         "quality",
         "runbooks",
-        "maintain"
+        "maintain",
+        "export",
+        "audit",
+        "erase"
       })
   void everyCommandHasHelp(String command) {
     CliRunner.Outcome outcome = cli.run(command, "--help");
