@@ -406,7 +406,31 @@ class TestDemo {
         .contains("silver_commerce.customers", "silver_commerce.orders", "bronze_commerce.orders");
     assertThat(entries.findValuesAsText("subject_digest")).containsOnly(digest);
     assertThat(audit.out()).doesNotContain(email);
-    assertThat(medalla(Map.of(), "audit", "verify", "--warehouse", warehouse).status()).isZero();
+    assertThat(
+            medalla(Map.of(), "maintain", "silver_commerce.customers", "--warehouse", warehouse)
+                .status())
+        .isZero();
+    JsonNode maintained =
+        JSON.readTree(
+            medalla(
+                    Map.of(),
+                    "audit",
+                    "--action",
+                    "maintenance",
+                    "--json",
+                    "--warehouse",
+                    warehouse)
+                .out());
+    assertThat(maintained.findValuesAsText("table")).contains("silver_commerce.customers");
+    JsonNode commits =
+        JSON.readTree(
+            medalla(Map.of(), "audit", "--action", "commit", "--json", "--warehouse", warehouse)
+                .out());
+    assertThat(new java.util.TreeSet<>(commits.findValuesAsText("table")))
+        .as("every table of the demo has its commits audited")
+        .hasSize(12);
+    CliRunner.Outcome verified = medalla(Map.of(), "audit", "verify", "--warehouse", warehouse);
+    assertThat(verified.status()).as(verified.out()).isZero();
   }
 
   /** The data files (Parquet, outside the landing folder and the logs) whose values hold text. */

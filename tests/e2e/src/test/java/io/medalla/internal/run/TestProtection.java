@@ -16,6 +16,7 @@ import io.medalla.api.MedallaException;
 import io.medalla.api.PipelineSpec;
 import io.medalla.api.Protection;
 import io.medalla.api.RunContext;
+import io.medalla.api.RunResult;
 import io.medalla.api.RunStatus;
 import io.medalla.api.SilverPipeline;
 import io.medalla.cli.MedallaCli;
@@ -276,6 +277,49 @@ class TestProtection {
         .contains("\"role\" : \"outsider\"")
         .contains("gold_safe.visitors")
         .contains("silver_safe.visits");
+  }
+
+  @Test
+  void aPipelineReadsItsInputsAsItsRoleSeesThemAndARefusedInputFailsTheRunWithExitTwo()
+      throws Exception {
+    TestWarehouse asOutsider =
+        TestWarehouse.create(directory, Map.of("medalla.governance.role", "outsider"));
+
+    RunResult refused = asOutsider.run(new SilverVisits(), DAY);
+
+    assertThat(refused.record().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(refused.errorCode()).contains(ErrorCode.PERMISSION_DENIED);
+    assertThat(refused.exitStatus()).isEqualTo(2);
+    assertThat(refused.record().errorMessage().orElseThrow())
+        .contains("Role outsider may not read bronze_test.visits");
+    assertThat(warehouse.runs("silver_safe.visits"))
+        .as("the refused run is in the ledger")
+        .anySatisfy(run -> assertThat(run.runId()).isEqualTo(refused.record().runId()));
+    assertThat(warehouse.runner().audit().orElseThrow().entries(Optional.empty(), Optional.empty()))
+        .anySatisfy(
+            entry -> {
+              assertThat(entry.entry().action()).isEqualTo(AuditLog.Action.REFUSED);
+              assertThat(entry.entry().runId()).isEqualTo(refused.record().runId());
+              assertThat(entry.entry().role()).isEqualTo("outsider");
+            });
+
+    TestWarehouse asAnalyst =
+        TestWarehouse.create(directory, Map.of("medalla.governance.role", "analyst"));
+    TestPipelines.GoldProbe emails =
+        new TestPipelines.GoldProbe(
+            PipelineSpec.builder("gold_safe.emails")
+                .owner("test-team@medalla.dev")
+                .inputs("silver_safe.visits")
+                .inherit("email")
+                .build(),
+            context -> context.read("silver_safe.visits").select("email").distinct());
+    assertThat(asAnalyst.run(emails, DAY).record().status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(
+            readAs("owner", "gold_safe.emails").collectAsList().stream()
+                .map(row -> row.getString(0))
+                .toList())
+        .as("the analyst's pipeline saw hashes: its output holds them, not the emails")
+        .containsExactly(hash("ann@example.com"));
   }
 
   @Test
