@@ -163,18 +163,6 @@ public final class AccessPolicy {
     return role;
   }
 
-  /** This policy read as {@code role}. */
-  public AccessPolicy as(String otherRole) {
-    if (!grants.containsKey(otherRole)) {
-      throw new MedallaException(
-          ErrorCode.INVALID_ARGUMENT,
-          "Unknown role '%s'; configured roles: %s",
-          otherRole,
-          grants.keySet());
-    }
-    return new AccessPolicy(otherRole, grants, stored, protection);
-  }
-
   /**
    * {@code annotations} with the columns of {@code columns} that the policy protects at rest, and a
    * bronze table's {@code _corrupt_record} classified as its most sensitive column.

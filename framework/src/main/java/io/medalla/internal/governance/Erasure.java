@@ -1,8 +1,10 @@
 package io.medalla.internal.governance;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
@@ -13,9 +15,11 @@ import io.medalla.internal.table.DeltaCommit;
 import io.medalla.internal.table.DeltaTables;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -92,9 +96,7 @@ public final class Erasure {
       } else if (tagged.contains(field.name()) && !(field.dataType() instanceof MapType)) {
         Column clear = access.clear(field);
         Column text =
-            field.dataType() instanceof AtomicType
-                ? clear.cast("string")
-                : org.apache.spark.sql.functions.to_json(clear);
+            field.dataType() instanceof AtomicType ? clear.cast("string") : to_json(clear);
         Column equal = text.equalTo(lit(subject.value()));
         matches.add(
             field.dataType() instanceof StringType
@@ -102,9 +104,7 @@ public final class Erasure {
                 : equal);
       }
     }
-    return matches.stream()
-        .map(match -> org.apache.spark.sql.functions.coalesce(match, lit(false)))
-        .reduce(Column::or);
+    return matches.stream().map(match -> coalesce(match, lit(false))).reduce(Column::or);
   }
 
   /**
@@ -113,23 +113,20 @@ public final class Erasure {
    */
   private static Column recordHolds(Column text, Subject subject, Set<String> tagged) {
     List<Column> fields = new ArrayList<>();
-    for (String name : new java.util.TreeSet<>(union(tagged, subject.field()))) {
+    for (String name : new TreeSet<>(union(tagged, subject.field()))) {
       Column value = get_json_object(text, "$." + name);
       fields.add(value.equalTo(subject.value()));
       fields.add(get_json_object(value, "$." + subject.field()).equalTo(subject.value()));
     }
     Column json =
-        fields.stream()
-            .map(match -> org.apache.spark.sql.functions.coalesce(match, lit(false)))
-            .reduce(Column::or)
-            .orElseThrow();
+        fields.stream().map(match -> coalesce(match, lit(false))).reduce(Column::or).orElseThrow();
     Column word =
         text.rlike("(?<![A-Za-z0-9_])" + Pattern.quote(subject.value()) + "(?![A-Za-z0-9_])");
     return when(get_json_object(text, "$").isNotNull(), json).otherwise(word);
   }
 
   private static Set<String> union(Set<String> names, String name) {
-    Set<String> all = new java.util.HashSet<>(names);
+    Set<String> all = new HashSet<>(names);
     all.add(name);
     return all;
   }

@@ -71,11 +71,6 @@ public record TableAnnotations(
     this(classes, lineage, Map.of());
   }
 
-  /** These annotations with {@code stored} as the columns protected at rest. */
-  public TableAnnotations withStored(Map<String, StoredAs> stored) {
-    return new TableAnnotations(classes, lineage, stored);
-  }
-
   /** The classification of {@code column}, if it has one. */
   public Optional<ColumnClass> classOf(String column) {
     return Optional.ofNullable(classes.get(column));

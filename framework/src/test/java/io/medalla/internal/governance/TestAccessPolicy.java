@@ -48,7 +48,6 @@ class TestAccessPolicy {
     AccessPolicy policy = AccessPolicy.fromSettings(settings);
 
     assertThat(policy.role()).isEqualTo("analyst");
-    assertThat(policy.as("owner").role()).isEqualTo("owner");
   }
 
   @Test
