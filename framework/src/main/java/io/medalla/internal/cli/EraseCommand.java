@@ -10,6 +10,7 @@ import io.medalla.api.RunMode;
 import io.medalla.api.RunRequest;
 import io.medalla.api.RunResult;
 import io.medalla.api.TableId;
+import io.medalla.internal.config.Sha256;
 import io.medalla.internal.governance.AuditLog;
 import io.medalla.internal.governance.Erasure;
 import io.medalla.internal.governance.TableAnnotations;
@@ -21,15 +22,11 @@ import io.medalla.internal.table.TableMaintenance;
 import io.medalla.internal.table.TableMetadata;
 import io.medalla.internal.table.Warehouse;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +128,7 @@ final class EraseCommand implements Callable<Integer> {
                   runner.access().role(),
                   Map.of(
                       "subject_digest",
-                      digest(erased),
+                      Sha256.hex(erased.tag() + "=" + erased.value()),
                       "rows_deleted",
                       Long.toString(result.rows()))));
           if (vacuumRetention != null) {
@@ -281,18 +278,6 @@ final class EraseCommand implements Callable<Integer> {
             .agg(max("logical_date"))
             .first();
     return latest.isNullAt(0) ? Optional.empty() : Optional.of(latest.getDate(0).toLocalDate());
-  }
-
-  /** The subject's SHA-256, for the audit log: it shows which subject, not who. */
-  private static String digest(Erasure.Subject erased) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest((erased.tag() + "=" + erased.value()).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
   }
 
   private void print(PrintWriter out, Map<String, Object> report) {

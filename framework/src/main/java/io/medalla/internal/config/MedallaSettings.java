@@ -80,14 +80,7 @@ public final class MedallaSettings {
     for (ConfigKey<?> key : ConfigKeys.ALL) {
       text.append(key.path()).append('=').append(values.get(key)).append('\n');
     }
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
+    return Sha256.hex(text.toString());
   }
 
   /** A copy with other values for some keys, for tests and programmatic runs. */

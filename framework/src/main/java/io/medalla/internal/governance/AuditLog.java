@@ -4,16 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.medalla.internal.config.Sha256;
 import io.medalla.internal.table.CommitRetry;
 import io.medalla.internal.table.DeltaTables;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.medalla.internal.table.TableMetadata;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -161,18 +159,7 @@ public final class AuditLog {
     }
     properties.put(HEAD, seq + ":" + previous);
     transaction.updateMetadata(
-        metadata.copy(
-            metadata.id(),
-            metadata.name(),
-            metadata.description(),
-            metadata.format(),
-            metadata.schemaString(),
-            metadata.partitionColumns(),
-            scala.collection.immutable.Map$.MODULE$
-                .<String, String>empty()
-                .$plus$plus(JavaConverters.mapAsScalaMap(properties)),
-            metadata.createdTime()),
-        false);
+        TableMetadata.changed(metadata, properties, metadata.schema()), false);
     Seq<org.apache.spark.sql.delta.actions.FileAction> files =
         transaction.writeFiles(spark.createDataFrame(rows, SCHEMA).coalesce(1));
     List<org.apache.spark.sql.delta.actions.Action> actions =
@@ -205,12 +192,7 @@ public final class AuditLog {
       return new Verification(0, "0:" + GENESIS, Optional.empty());
     }
     String head =
-        JavaConverters.mapAsJavaMap(
-                DeltaLog.forTable(spark, path)
-                    .update(false, Option.empty(), Option.empty())
-                    .metadata()
-                    .configuration())
-            .getOrDefault(HEAD, "0:" + GENESIS);
+        TableMetadata.properties(spark, path, Optional.empty()).getOrDefault(HEAD, "0:" + GENESIS);
     long expectedSeq = 1;
     String previous = GENESIS;
     Iterator<Row> rows = spark.read().format("delta").load(path).orderBy("seq").toLocalIterator();
@@ -305,14 +287,7 @@ public final class AuditLog {
             entry.principal(),
             entry.role(),
             json(entry.detail()));
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(content.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
+    return Sha256.hex(content);
   }
 
   private static String json(Map<String, String> detail) {

@@ -8,9 +8,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.medalla.internal.config.Sha256;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -39,7 +37,8 @@ final class ColumnProtection {
         tokenSecret.map(
             secret ->
                 new TokenCipher(
-                    digest("medalla-token-key:" + secret), digest("medalla-token-iv:" + secret)));
+                    Sha256.bytes("medalla-token-key:" + secret),
+                    Sha256.bytes("medalla-token-iv:" + secret)));
     this.tokenize = cipher.map(tokens -> functions.udf(tokens.encryption(), DataTypes.StringType));
     this.detokenize =
         cipher.map(tokens -> functions.udf(tokens.decryption(), DataTypes.StringType));
@@ -87,13 +86,5 @@ final class ColumnProtection {
     return type instanceof StructType struct
         ? from_json(text, struct)
         : from_json(text, type, Map.of());
-  }
-
-  private static byte[] digest(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
   }
 }

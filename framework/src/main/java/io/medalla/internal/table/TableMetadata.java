@@ -66,28 +66,29 @@ public final class TableMetadata {
           if (newProperties.equals(currentProperties) && newSchema.equals(current.schema())) {
             return;
           }
-          scala.collection.immutable.Map<String, String> configuration =
-              Map$.MODULE$
-                  .<String, String>empty()
-                  .$plus$plus(JavaConverters.mapAsScalaMap(newProperties));
-          transaction.updateMetadata(
-              current.copy(
-                  current.id(),
-                  current.name(),
-                  current.description(),
-                  current.format(),
-                  newSchema.json(),
-                  current.partitionColumns(),
-                  configuration,
-                  current.createdTime()),
-              false);
+          Metadata changed = changed(current, newProperties, newSchema);
+          transaction.updateMetadata(changed, false);
           transaction.commit(
               JavaConverters.asScalaBuffer(
                       java.util.List.<org.apache.spark.sql.delta.actions.Action>of())
                   .toSeq(),
-              new DeltaOperations.SetTableProperties(configuration));
+              new DeltaOperations.SetTableProperties(changed.configuration()));
           committed[0] = true;
         });
     return committed[0];
+  }
+
+  /** {@code current} with {@code properties} and {@code schema}, for a transaction to commit. */
+  public static Metadata changed(
+      Metadata current, Map<String, String> properties, StructType schema) {
+    return current.copy(
+        current.id(),
+        current.name(),
+        current.description(),
+        current.format(),
+        schema.json(),
+        current.partitionColumns(),
+        Map$.MODULE$.<String, String>empty().$plus$plus(JavaConverters.mapAsScalaMap(properties)),
+        current.createdTime());
   }
 }
